@@ -152,8 +152,8 @@ pub enum ResponseContent {
     PatientDetails {
         /// Response code.
         code: String,
-        /// The patient record, absent in the bare error form.
-        patient: Option<PatientRecord>,
+        /// The patient record, absent in the bare error form (boxed: it dwarfs the others).
+        patient: Option<Box<PatientRecord>>,
     },
 }
 
@@ -211,7 +211,7 @@ pub fn response(
         ResponseContent::PatientDetails { code, patient } => {
             PayloadBody::GetPatientDetailsResponse(GetPatientDetailsResponse {
                 head: head(code, kind),
-                patient,
+                patient: patient.map(|p| *p),
             })
         }
     };
