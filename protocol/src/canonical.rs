@@ -34,11 +34,11 @@ fn write(el: &Element, depth: usize, out: &mut String) {
         .map(|a| {
             let ns = a.ns_other.as_deref().unwrap_or(a.ns);
             let key = if ns.is_empty() {
-                a.name.clone()
+                a.name.to_string()
             } else {
                 format!("{{{ns}}}{}", a.name)
             };
-            (key, a.value.as_str())
+            (key, a.value.as_ref())
         })
         .collect();
     attrs.sort();

@@ -127,7 +127,7 @@ fn envelope(root: &Element, cx: &mut Cx) -> Result<Envelope, ParseError> {
     if !root.is(ns::SOAP11, "Envelope") {
         return Err(ParseError::NotSoapEnvelope {
             namespace: root.namespace().to_owned(),
-            name: root.name.clone(),
+            name: root.name.to_string(),
         });
     }
     let mut header = SoapHeader::default();
@@ -152,7 +152,7 @@ fn soap_header(el: &Element, cx: &mut Cx) -> SoapHeader {
     let mut h = SoapHeader::default();
     for c in &el.children {
         let a = &mut h.addressing;
-        match (c.namespace(), c.name.as_str()) {
+        match (c.namespace(), c.name.as_ref()) {
             (ns::WSA, "MessageID") => a.message_id = Some(text(c)),
             (ns::WSA, "Action") => a.action = Some(text(c)),
             (ns::WSA, "To") => a.to = Some(text(c)),
@@ -167,7 +167,7 @@ fn soap_header(el: &Element, cx: &mut Cx) -> SoapHeader {
                     .is_some_and(|v| matches!(v.trim(), "1" | "true"));
                 h.foreign_headers.push(ForeignHeader {
                     namespace: c.namespace().to_owned(),
-                    name: c.name.clone(),
+                    name: c.name.to_string(),
                     must_understand: mu,
                 });
             }
@@ -226,7 +226,7 @@ fn soap_body(el: &Element, cx: &mut Cx) -> Result<Body, ParseError> {
     } else {
         Err(ParseError::UnexpectedBody {
             namespace: first.namespace().to_owned(),
-            name: first.name.clone(),
+            name: first.name.to_string(),
         })
     }
 }
@@ -258,7 +258,7 @@ fn distribution_envelope(el: &Element, cx: &mut Cx) -> Result<DistributionEnvelo
     };
     let hp = format!("{DE_PATH}/header");
     for c in &h.children {
-        match (c.namespace(), c.name.as_str()) {
+        match (c.namespace(), c.name.as_ref()) {
             (ns::ITK, "addresslist") => {
                 header.address_list = Some(
                     c.children_named(ns::ITK, "address")
@@ -376,13 +376,13 @@ fn payload_body(doc: &Element, cx: &mut Cx) -> PayloadBody {
     if operation.is_none() && response_kind.is_none() {
         return PayloadBody::Other(ForeignPayload {
             namespace: doc.namespace().to_owned(),
-            name: doc.name.clone(),
+            name: doc.name.to_string(),
             xml: doc.to_standalone_xml(),
         });
     }
     let unparsable = |d: Defect| {
         PayloadBody::Unparsable(PayloadDefect {
-            root: doc.name.clone(),
+            root: doc.name.to_string(),
             operation,
             response_kind,
             location: d.location,
@@ -391,7 +391,7 @@ fn payload_body(doc: &Element, cx: &mut Cx) -> PayloadBody {
     };
     if doc.namespace() != ns::HL7 {
         return unparsable(defect(
-            doc.name.clone(),
+            doc.name.to_string(),
             format!(
                 "payload root is in namespace {:?}; PDS payloads are in urn:hl7-org:v3 (declare xmlns=\"urn:hl7-org:v3\")",
                 doc.namespace()
@@ -400,7 +400,7 @@ fn payload_body(doc: &Element, cx: &mut Cx) -> PayloadBody {
     }
     let mut pc = PayloadCx {
         cx,
-        root: doc.name.clone(),
+        root: doc.name.to_string(),
     };
     let result = match (operation, response_kind) {
         (Some(op), _) => pc.request(op, doc).map(PayloadBody::Request),
@@ -438,7 +438,7 @@ impl PayloadCx<'_> {
     /// and not modelled, so they are noted rather than silently dropped.
     fn note_unknown(&mut self, el: &Element, rel: &str, known: &[&str]) {
         for c in &el.children {
-            let known_child = c.namespace() == ns::HL7 && known.contains(&c.name.as_str());
+            let known_child = c.namespace() == ns::HL7 && known.contains(&c.name.as_ref());
             if !known_child {
                 let parent = format!("{DE_PATH}/payloads/payload/{}", self.path(rel));
                 self.cx.ignore(&parent, c);
@@ -446,7 +446,12 @@ impl PayloadCx<'_> {
         }
     }
 
-    fn required<'e>(&self, el: &'e Element, name: &str, rel: &str) -> PResult<&'e Element> {
+    fn required<'e, 'x>(
+        &self,
+        el: &'e Element<'x>,
+        name: &str,
+        rel: &str,
+    ) -> PResult<&'e Element<'x>> {
         el.child(ns::HL7, name)
             .ok_or_else(|| defect(self.path(rel), format!("missing required element {name}")))
     }
@@ -779,7 +784,7 @@ fn fault(el: &Element, cx: &mut Cx) -> SoapFault {
     };
     for c in &el.children {
         if !matches!(
-            c.name.as_str(),
+            c.name.as_ref(),
             "faultcode" | "faultstring" | "faultactor" | "detail"
         ) {
             cx.ignore("/Envelope/Body/Fault", c);

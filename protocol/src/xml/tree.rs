@@ -2,6 +2,8 @@
 //! limits. DTDs are refused outright, so no entity is ever declared and none is expanded;
 //! only the five predefined entities and character references are resolved.
 
+use std::borrow::Cow;
+
 use quick_xml::XmlVersion;
 use quick_xml::escape::resolve_predefined_entity;
 use quick_xml::events::{BytesStart, Event};
@@ -15,22 +17,22 @@ use crate::parse::ParseLimits;
 /// An element with its namespace resolved. `text` is the concatenated character data of the
 /// element's own text nodes (not its descendants').
 #[derive(Debug, Clone)]
-pub(crate) struct Element {
+pub(crate) struct Element<'a> {
     pub(crate) ns: &'static str,
     pub(crate) ns_other: Option<Box<str>>,
-    pub(crate) name: String,
-    pub(crate) attrs: Vec<Attr>,
-    pub(crate) children: Vec<Element>,
-    pub(crate) text: String,
+    pub(crate) name: Cow<'a, str>,
+    pub(crate) attrs: Vec<Attr<'a>>,
+    pub(crate) children: Vec<Element<'a>>,
+    pub(crate) text: Cow<'a, str>,
 }
 
 /// An attribute with its namespace resolved (unprefixed attributes have no namespace).
 #[derive(Debug, Clone)]
-pub(crate) struct Attr {
+pub(crate) struct Attr<'a> {
     pub(crate) ns: &'static str,
     pub(crate) ns_other: Option<Box<str>>,
-    pub(crate) name: String,
-    pub(crate) value: String,
+    pub(crate) name: Cow<'a, str>,
+    pub(crate) value: Cow<'a, str>,
 }
 
 /// What the tree builder noticed that a conformance checker should hear about.
@@ -58,7 +60,27 @@ fn intern(uri: &str) -> (&'static str, Option<Box<str>>) {
     }
 }
 
-impl Element {
+/// `part` as a slice of `input` with `input`'s lifetime, when it lies inside `input`.
+/// quick-xml hands out names, values and text borrowed from the input but tied to the event's
+/// lifetime; re-slicing lets the tree keep them without copying (most of parsing's cost was
+/// allocating those copies).
+fn reslice<'a>(input: &'a str, part: &str) -> Option<&'a str> {
+    let start = (part.as_ptr() as usize).checked_sub(input.as_ptr() as usize)?;
+    let end = start.checked_add(part.len())?;
+    input.get(start..end)
+}
+
+fn borrow<'a>(input: &'a str, part: Cow<'_, str>) -> Cow<'a, str> {
+    match part {
+        Cow::Borrowed(s) => match reslice(input, s) {
+            Some(b) => Cow::Borrowed(b),
+            None => Cow::Owned(s.to_owned()),
+        },
+        Cow::Owned(o) => Cow::Owned(o),
+    }
+}
+
+impl<'a> Element<'a> {
     /// The namespace URI, empty when unqualified.
     pub(crate) fn namespace(&self) -> &str {
         self.ns_other.as_deref().unwrap_or(self.ns)
@@ -70,16 +92,16 @@ impl Element {
     }
 
     /// Child elements named `{namespace}name`.
-    pub(crate) fn children_named<'a>(
-        &'a self,
-        namespace: &'a str,
-        name: &'a str,
-    ) -> impl Iterator<Item = &'a Element> + 'a {
+    pub(crate) fn children_named<'s>(
+        &'s self,
+        namespace: &'s str,
+        name: &'s str,
+    ) -> impl Iterator<Item = &'s Element<'a>> + 's {
         self.children.iter().filter(move |c| c.is(namespace, name))
     }
 
     /// The first child element named `{namespace}name`.
-    pub(crate) fn child(&self, namespace: &str, name: &str) -> Option<&Element> {
+    pub(crate) fn child(&self, namespace: &str, name: &str) -> Option<&Element<'a>> {
         self.children.iter().find(|c| c.is(namespace, name))
     }
 
@@ -88,7 +110,7 @@ impl Element {
         self.attrs
             .iter()
             .find(|a| a.name == name && a.ns_other.as_deref().unwrap_or(a.ns) == namespace)
-            .map(|a| a.value.as_str())
+            .map(|a| a.value.as_ref())
     }
 
     /// An unqualified attribute's value.
@@ -154,21 +176,21 @@ impl Element {
     }
 }
 
-struct Builder<'a> {
-    limits: &'a ParseLimits,
+struct Builder<'l, 'a> {
+    limits: &'l ParseLimits,
     input: &'a str,
-    stack: Vec<Element>,
-    root: Option<Element>,
+    stack: Vec<Element<'a>>,
+    root: Option<Element<'a>>,
     elements: usize,
     notes: TreeNotes,
 }
 
 /// Parses `input` into a tree. Refuses DTDs, undeclared entities, oversize values, excessive
 /// nesting or element counts, and any well-formedness error, each with its line and column.
-pub(crate) fn parse_tree(
-    input: &str,
+pub(crate) fn parse_tree<'a>(
+    input: &'a str,
     limits: &ParseLimits,
-) -> Result<(Element, TreeNotes), ParseError> {
+) -> Result<(Element<'a>, TreeNotes), ParseError> {
     if input.len() > limits.max_bytes {
         return Err(ParseError::TooLarge {
             size: input.len(),
@@ -218,12 +240,12 @@ pub(crate) fn parse_tree(
                 b.close(el, before)?;
             }
             Event::Text(t) => {
-                let text = t.xml10_content();
-                b.push_text(&text, before)?;
+                let text = borrow(input, t.xml10_content());
+                b.push_text(text, before)?;
             }
             Event::CData(c) => {
-                let text = c.xml10_content();
-                b.push_text(&text, before)?;
+                let text = borrow(input, c.xml10_content());
+                b.push_text(text, before)?;
             }
             Event::GeneralRef(r) => {
                 let resolved: String = match r.resolve_char_ref() {
@@ -241,7 +263,7 @@ pub(crate) fn parse_tree(
                     },
                     Err(e) => return Err(b.malformed(before, e.to_string())),
                 };
-                b.push_text(&resolved, before)?;
+                b.push_text(Cow::Owned(resolved), before)?;
             }
             Event::DocType(_) => {
                 let (line, column) = b.line_column(before);
@@ -254,7 +276,7 @@ pub(crate) fn parse_tree(
     if let Some(open) = b.stack.last() {
         let (line, column) = b.line_column(input.len());
         return Err(ParseError::Truncated {
-            open_element: open.name.clone(),
+            open_element: open.name.to_string(),
             line,
             column,
         });
@@ -265,7 +287,7 @@ pub(crate) fn parse_tree(
     }
 }
 
-impl Builder<'_> {
+impl<'a> Builder<'_, 'a> {
     fn line_column(&self, offset: usize) -> (usize, usize) {
         crate::xml::decode::line_column_bytes(self.input.as_bytes(), offset)
     }
@@ -295,7 +317,7 @@ impl Builder<'_> {
         reader: &NsReader<&[u8]>,
         start: &BytesStart,
         at: usize,
-    ) -> Result<Element, ParseError> {
+    ) -> Result<Element<'a>, ParseError> {
         if self.root.is_some() {
             return Err(self.malformed(at, "content after the document element".into()));
         }
@@ -321,7 +343,7 @@ impl Builder<'_> {
                 return Err(self.malformed(at, format!("namespace prefix {p:?} is not declared")));
             }
         };
-        let name = local.as_ref().to_owned();
+        let name = borrow(self.input, Cow::Borrowed(local.as_ref()));
         let mut attrs = Vec::new();
         for a in start.attributes().with_checks(true) {
             let a = a.map_err(|e| self.malformed(at, e.to_string()))?;
@@ -357,12 +379,12 @@ impl Builder<'_> {
                 }
             };
             let value = match a.normalized_value(XmlVersion::Implicit1_0) {
-                Ok(v) => v.into_owned(),
+                Ok(v) => borrow(self.input, v),
                 Err(e) => {
                     return Err(self.malformed(at, format!("attribute {}: {e}", a.key.as_ref())));
                 }
             };
-            let attr_name = local.as_ref().to_owned();
+            let attr_name = borrow(self.input, Cow::Borrowed(local.as_ref()));
             if value.trim().is_empty() {
                 let path = format!("{}/@{}", self.path(&name), attr_name);
                 self.notes.blank_attributes.push(path);
@@ -380,11 +402,11 @@ impl Builder<'_> {
             name,
             attrs,
             children: Vec::new(),
-            text: String::new(),
+            text: Cow::Borrowed(""),
         })
     }
 
-    fn close(&mut self, el: Element, _at: usize) -> Result<(), ParseError> {
+    fn close(&mut self, el: Element<'a>, _at: usize) -> Result<(), ParseError> {
         match self.stack.last_mut() {
             Some(parent) => parent.children.push(el),
             None => self.root = Some(el),
@@ -392,7 +414,7 @@ impl Builder<'_> {
         Ok(())
     }
 
-    fn push_text(&mut self, text: &str, at: usize) -> Result<(), ParseError> {
+    fn push_text(&mut self, text: Cow<'a, str>, at: usize) -> Result<(), ParseError> {
         match self.stack.last_mut() {
             Some(el) => {
                 if el.text.len() + text.len() > self.limits.max_value_len {
@@ -405,7 +427,11 @@ impl Builder<'_> {
                         column,
                     });
                 }
-                el.text.push_str(text);
+                if el.text.is_empty() {
+                    el.text = text;
+                } else {
+                    el.text.to_mut().push_str(&text);
+                }
                 Ok(())
             }
             None if text.trim().is_empty() => Ok(()),
