@@ -109,7 +109,14 @@ impl Cx {
 
 /// Trimmed text of an element.
 fn text(el: &Element) -> String {
-    el.text.trim().to_owned()
+    trim_xml_whitespace(&el.text).to_owned()
+}
+
+/// Trims XML whitespace (space, tab, CR, LF) only. `str::trim` would also strip Unicode
+/// spaces such as U+00A0 and U+3000, which XML treats as content, losing data at the edges
+/// of a value.
+fn trim_xml_whitespace(s: &str) -> &str {
+    s.trim_matches([' ', '\t', '\r', '\n'])
 }
 
 fn child_text(el: &Element, namespace: &str, name: &str) -> Option<String> {
