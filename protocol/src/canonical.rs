@@ -45,7 +45,7 @@ fn write(el: &Element, depth: usize, out: &mut String) {
     for (k, v) in attrs {
         out.push_str(&format!(" {k}={v:?}"));
     }
-    let text = el.text.trim();
+    let text = crate::xml::trim_xml_whitespace(&el.text);
     if !text.is_empty() {
         out.push_str(&format!(" text={text:?}"));
     }

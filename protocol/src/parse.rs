@@ -8,6 +8,7 @@ use crate::model::*;
 use crate::ns;
 use crate::operation::{Operation, Parameter, ResponseKind};
 use crate::xml::tree::{Element, parse_tree};
+use crate::xml::trim_xml_whitespace;
 
 /// Hard limits on what the parser reads. Defaults suit an SMSP endpoint: real messages are a
 /// few kilobytes and a dozen levels deep.
@@ -110,13 +111,6 @@ impl Cx {
 /// Trimmed text of an element.
 fn text(el: &Element) -> String {
     trim_xml_whitespace(&el.text).to_owned()
-}
-
-/// Trims XML whitespace (space, tab, CR, LF) only. `str::trim` would also strip Unicode
-/// spaces such as U+00A0 and U+3000, which XML treats as content, losing data at the edges
-/// of a value.
-fn trim_xml_whitespace(s: &str) -> &str {
-    s.trim_matches([' ', '\t', '\r', '\n'])
 }
 
 fn child_text(el: &Element, namespace: &str, name: &str) -> Option<String> {

@@ -6,3 +6,10 @@
 pub(crate) mod decode;
 pub(crate) mod tree;
 pub(crate) mod write;
+
+/// Trims XML whitespace (space, tab, CR, LF) only. `str::trim` would also strip Unicode
+/// spaces such as U+00A0 and U+3000, which XML treats as content, losing data at the edges
+/// of a value.
+pub(crate) fn trim_xml_whitespace(s: &str) -> &str {
+    s.trim_matches([' ', '\t', '\r', '\n'])
+}

@@ -385,7 +385,7 @@ impl<'a> Builder<'_, 'a> {
                 }
             };
             let attr_name = borrow(self.input, Cow::Borrowed(local.as_ref()));
-            if value.trim().is_empty() {
+            if crate::xml::trim_xml_whitespace(&value).is_empty() {
                 let path = format!("{}/@{}", self.path(&name), attr_name);
                 self.notes.blank_attributes.push(path);
             }
@@ -434,7 +434,7 @@ impl<'a> Builder<'_, 'a> {
                 }
                 Ok(())
             }
-            None if text.trim().is_empty() => Ok(()),
+            None if crate::xml::trim_xml_whitespace(&text).is_empty() => Ok(()),
             None => Err(self.malformed(at, "text outside the document element".into())),
         }
     }
