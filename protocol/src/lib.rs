@@ -12,6 +12,7 @@
 
 pub mod build;
 pub mod canonical;
+pub mod check;
 pub mod determinism;
 pub mod error;
 pub mod messages;
@@ -24,6 +25,7 @@ pub mod transport;
 mod xml;
 
 pub use build::{WriteOptions, to_xml, to_xml_with};
+pub use check::{CheckContext, Consequence, Finding, Severity};
 pub use determinism::{Clock, FixedClock, IdSource, RandomIds, SeededIds, SystemClock};
 pub use error::{FaultClass, ParseError};
 pub use model::*;
