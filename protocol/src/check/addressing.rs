@@ -3,7 +3,7 @@
 //! fault triggers (ATM_BadService, ATM_NoToElement, ATM_NonAnonymousReplyTo,
 //! ATM_RejectForeignMustUnderstand).
 
-use super::text::{UuidCase, split_prefixed_uuid};
+use super::text::{UuidCase, split_prefixed_uuid, uuid_case};
 use super::{Sink, Subject, loc};
 use crate::ns;
 
@@ -32,7 +32,7 @@ pub(super) fn message_id_format(s: &Subject, out: &mut Sink) {
                 "wsa:MessageID {id:?} is not a UUID (8-4-4-4-12 hex digits, optionally after a [a-zA-Z_:]* prefix)"
             ),
         ),
-        Some((_, uuid)) if super::text::uuid_case(uuid) == Some(UuidCase::Lower) => out.warning(
+        Some((_, uuid)) if uuid_case(uuid) == Some(UuidCase::Lower) => out.warning(
             loc::MESSAGE_ID,
             format!(
                 "wsa:MessageID {id:?} uses lower-case hex; upper case (without prefix) is recommended (WS-ADR-01)"
@@ -112,17 +112,23 @@ pub(super) fn reply_to_anonymous(s: &Subject, out: &mut Sink) {
     }
 }
 
-/// wsa.relates-to.format: TKW's response validator wants a UUID in RelatesTo.
+/// wsa.relates-to.format: TKW's response validator wants an upper-case UUID in RelatesTo.
+/// Lower case is only a warning: a responder echoes the request's MessageID, which may itself
+/// be lower case (tolerated by WS-ADR-01).
 pub(super) fn relates_to_format(s: &Subject, out: &mut Sink) {
     let Some(r) = s.envelope.header.addressing.relates_to.as_deref() else {
         return;
     };
     match split_prefixed_uuid(r.trim()) {
-        Some((_, uuid)) if super::text::is_upper_uuid(uuid) => {}
-        _ => out.error(
+        None => out.error(
             loc::RELATES_TO,
-            format!("wsa:RelatesTo {r:?} is not an upper-case UUID"),
+            format!("wsa:RelatesTo {r:?} is not a UUID (the MessageID of the request answered)"),
         ),
+        Some((_, uuid)) if uuid_case(uuid) == Some(UuidCase::Lower) => out.warning(
+            loc::RELATES_TO,
+            format!("wsa:RelatesTo {r:?} uses lower-case hex; TKW expects upper case"),
+        ),
+        Some(_) => {}
     }
 }
 

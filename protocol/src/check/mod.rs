@@ -866,7 +866,7 @@ static RULES: &[Rule] = &[
     ),
     rule!(
         "pds.response.code-format",
-        ["SMSP-ERR-005"],
+        [],
         Error,
         REPORT,
         Responses,
@@ -996,7 +996,7 @@ static RULES: &[Rule] = &[
         Error,
         REPORT,
         All,
-        "wsa:RelatesTo, if present, is an upper-case UUID (optionally prefixed).",
+        "wsa:RelatesTo, if present, is a UUID (optionally prefixed); upper case is expected.",
         addressing::relates_to_format
     ),
     rule!(
