@@ -164,10 +164,14 @@ pub(super) fn body(s: &Subject, out: &mut Sink) {
         "subject"
     };
     match code {
-        "SMSP-0000" | "SMSP-0003" if !has_body => out.warning(
+        "SMSP-0000" if !has_body => out.warning(
+            format!("{root}/{part}"),
+            format!("the response code is {code} but there is no {part}; a success carries the data"),
+        ),
+        "SMSP-0003" if !has_body => out.warning(
             format!("{root}/{part}"),
             format!(
-                "the response code is {code} but there is no {part}; a success carries the data"
+                "the response code is {code} (data returned from the local store) but there is no {part}; the cached data is expected (SPEC.md §6.7, INFERRED: TKW's templates are bare)"
             ),
         ),
         "SMSP-0000" | "SMSP-0003" | "DEMOG-0017" => {}
