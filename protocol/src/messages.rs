@@ -1,6 +1,6 @@
 //! High-level constructors: a complete request for an operation, the response to a request,
 //! and an ITK SOAP fault, filled with fresh ids and timestamps from an injected
-//! [`Clock`](crate::Clock) and [`IdSource`](crate::IdSource).
+//! [`Clock`] and [`IdSource`].
 //!
 //! They produce what a well-behaved sender produces (SPEC.md §1.5, §2, §10): distinct
 //! upper-case UUIDs for MessageID, trackingid, manifest/payload id and Timestamp Id; Action
