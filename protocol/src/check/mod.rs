@@ -284,15 +284,8 @@ pub fn direction(envelope: &Envelope) -> Direction {
     };
     match de.payloads.items.first().map(|p| &p.body) {
         Some(PayloadBody::Request(_)) => return Direction::Request,
-        Some(
-            PayloadBody::VerifyNhsNumberResponse(_)
-            | PayloadBody::GetNhsNumberResponse(_)
-            | PayloadBody::GetPatientDetailsResponse(_),
-        ) => return Direction::Response,
         Some(PayloadBody::Unparsable(d)) if d.operation.is_some() => return Direction::Request,
-        Some(PayloadBody::Unparsable(d)) if d.response_kind.is_some() => {
-            return Direction::Response;
-        }
+        Some(body) if body.response_kind().is_some() => return Direction::Response,
         _ => {}
     }
     let is_response_urn = |s: Option<&str>| s.and_then(Operation::from_response_service).is_some();

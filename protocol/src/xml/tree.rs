@@ -231,13 +231,13 @@ pub(crate) fn parse_tree<'a>(
             }
             Event::Empty(start) => {
                 let el = b.open(&reader, &start, before)?;
-                b.close(el, before)?;
+                b.close(el);
             }
             Event::End(_) => {
                 let el = b.stack.pop().ok_or_else(|| {
                     b.malformed(before, "closing tag without an opening tag".into())
                 })?;
-                b.close(el, before)?;
+                b.close(el);
             }
             Event::Text(t) => {
                 let text = borrow(input, t.xml10_content());
@@ -406,12 +406,11 @@ impl<'a> Builder<'_, 'a> {
         })
     }
 
-    fn close(&mut self, el: Element<'a>, _at: usize) -> Result<(), ParseError> {
+    fn close(&mut self, el: Element<'a>) {
         match self.stack.last_mut() {
             Some(parent) => parent.children.push(el),
             None => self.root = Some(el),
         }
-        Ok(())
     }
 
     fn push_text(&mut self, text: Cow<'a, str>, at: usize) -> Result<(), ParseError> {
