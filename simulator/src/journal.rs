@@ -1,0 +1,412 @@
+//! The request journal: every exchange the simulator had — what arrived, what was wrong with
+//! it, which rule or patient answered, and the exact bytes both ways.
+//!
+//! It is evidence, so nothing is dropped silently: the in-memory journal keeps the newest
+//! `capacity` exchanges and counts the ones it evicted; the file journal (`--journal FILE`)
+//! appends every exchange as one JSON line, written and flushed under a lock before the
+//! response is sent, so a crash or a burst of load loses nothing that was answered.
+
+use std::collections::VecDeque;
+use std::fs::File;
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use base64::Engine as _;
+use serde::{Deserialize, Serialize};
+
+/// One exchange: a request and what the simulator did with it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Exchange {
+    /// Sequence number, from 1, unique for the life of the process.
+    pub id: u64,
+    /// When the request arrived (RFC 3339, from the simulator's clock).
+    pub received_at: String,
+    /// Time spent deciding and building the answer, in milliseconds (excludes `delay_ms`).
+    pub latency_ms: f64,
+    /// A delay a rule imposed before the answer, in milliseconds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub delay_ms: Option<u64>,
+    /// The client's address.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub peer: Option<String>,
+    /// The client certificate, under mutual TLS.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client: Option<ClientCertificate>,
+    /// The operation, from the payload or else from wsa:Action / the DE service.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub operation: Option<String>,
+    /// The SOAPAction header, unquoted.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub soap_action: Option<String>,
+    /// wsa:MessageID.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message_id: Option<String>,
+    /// itk:header/@trackingid.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tracking_id: Option<String>,
+    /// wsu:Timestamp/wsu:Created, as sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub timestamp_created: Option<String>,
+    /// wsse:Username.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub username: Option<String>,
+    /// itk:auditIdentity/itk:id/@uri, in order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub audit_identities: Vec<String>,
+    /// The trace parameters, as sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub query: Option<QuerySummary>,
+    /// What the simulator answered.
+    pub answer: Answer,
+    /// The rule that answered, if one did (`default.yaml#rules[3] (busy)`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rule: Option<String>,
+    /// The NHS number of the record the answer is about.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub patient: Option<String>,
+    /// Why the simulator answered as it did, in a sentence.
+    pub reason: String,
+    /// The conformance checker's findings on the request.
+    #[serde(default)]
+    pub findings: Vec<RecordedFinding>,
+    /// The request as received.
+    pub request: RecordedBody,
+    /// The response as sent (absent when the connection was dropped).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub response: Option<RecordedBody>,
+}
+
+/// The client certificate of a mutual-TLS connection.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ClientCertificate {
+    /// Subject distinguished name.
+    pub subject_dn: String,
+    /// Issuer distinguished name.
+    pub issuer_dn: String,
+    /// SHA-256 of the DER certificate, upper-case hex with colons.
+    pub fingerprint_sha256: String,
+}
+
+/// The query parameters of a PDS request, as sent.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct QuerySummary {
+    /// Person.NHSNumber.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub nhs_number: Option<String>,
+    /// Person.DateOfBirth.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub birth_date: Option<String>,
+    /// Person.Gender code.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gender: Option<String>,
+    /// Person.Name/given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub given: Option<String>,
+    /// Person.Name/family.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub surname: Option<String>,
+    /// Person.Postcode.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub postcode: Option<String>,
+    /// Person.LocalIdentifier extension.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub local_identifier: Option<String>,
+}
+
+/// What was answered.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Answer {
+    /// The kind of answer.
+    pub kind: AnswerKind,
+    /// The HTTP status sent (none when the connection was dropped or garbage was sent).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub http_status: Option<u16>,
+    /// The response code (`SMSP-0000`, `DEMOG-0001`…) of a PDS response.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub response_code: Option<String>,
+    /// The SOAP faultcode (`Client`, `Server`, `VersionMismatch`, `MustUnderstand`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fault_code: Option<String>,
+    /// The ITK ErrorCode of a fault (`1000`, `2100`, `2200`, `3000`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error_code: Option<String>,
+}
+
+/// The kinds of answer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AnswerKind {
+    /// A PDS response (HTTP 200).
+    Response,
+    /// An ITK SOAP fault (HTTP 500).
+    Fault,
+    /// A raw HTTP answer a rule asked for, or a refusal (413, 408, 415…).
+    Http,
+    /// The ITK busy tone (HTTP 503).
+    Busy,
+    /// The connection was closed without an answer.
+    Dropped,
+    /// Bytes that are not HTTP were sent.
+    Garbage,
+}
+
+impl AnswerKind {
+    /// The name used in JSON.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AnswerKind::Response => "response",
+            AnswerKind::Fault => "fault",
+            AnswerKind::Http => "http",
+            AnswerKind::Busy => "busy",
+            AnswerKind::Dropped => "dropped",
+            AnswerKind::Garbage => "garbage",
+        }
+    }
+}
+
+/// A conformance finding, owned so that journals can be read back.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RecordedFinding {
+    /// Rule id.
+    pub rule: String,
+    /// Requirement ids the rule checks.
+    #[serde(default)]
+    pub requirements: Vec<String>,
+    /// `error`, `warning` or `info`.
+    pub severity: String,
+    /// What a provider owes for it (`SOAP fault Client 1000`, `response SMSP-0001`,
+    /// `report only`).
+    pub consequence: String,
+    /// What was found.
+    pub message: String,
+    /// Where.
+    pub location: String,
+}
+
+impl From<&smsp_protocol::Finding> for RecordedFinding {
+    fn from(f: &smsp_protocol::Finding) -> Self {
+        RecordedFinding {
+            rule: f.rule.to_owned(),
+            requirements: f.requirements.iter().map(|r| (*r).to_owned()).collect(),
+            severity: f.severity.as_str().to_owned(),
+            consequence: f.consequence.to_string(),
+            message: f.message.clone(),
+            location: f.location.clone(),
+        }
+    }
+}
+
+/// A message body, kept byte for byte: as text when it is UTF-8, else base64.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RecordedBody {
+    /// The Content-Type header.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub content_type: Option<String>,
+    /// How `body` is written: `utf8` or `base64`.
+    pub encoding: BodyEncoding,
+    /// The body.
+    pub body: String,
+    /// Its length in bytes.
+    pub length: usize,
+}
+
+/// See [`RecordedBody::encoding`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum BodyEncoding {
+    /// The body is the UTF-8 text itself.
+    Utf8,
+    /// The body is base64 of the bytes.
+    Base64,
+}
+
+impl RecordedBody {
+    /// Records `bytes` exactly.
+    pub fn new(content_type: Option<String>, bytes: &[u8]) -> RecordedBody {
+        let (encoding, body) = match std::str::from_utf8(bytes) {
+            Ok(text) => (BodyEncoding::Utf8, text.to_owned()),
+            Err(_) => (
+                BodyEncoding::Base64,
+                base64::engine::general_purpose::STANDARD.encode(bytes),
+            ),
+        };
+        RecordedBody {
+            content_type,
+            encoding,
+            body,
+            length: bytes.len(),
+        }
+    }
+
+    /// The bytes, as they were on the wire (`None` if a hand-edited journal holds bad base64).
+    pub fn bytes(&self) -> Option<Vec<u8>> {
+        match self.encoding {
+            BodyEncoding::Utf8 => Some(self.body.clone().into_bytes()),
+            BodyEncoding::Base64 => base64::engine::general_purpose::STANDARD
+                .decode(&self.body)
+                .ok(),
+        }
+    }
+}
+
+/// Why the journal file could not be used.
+#[derive(Debug, thiserror::Error)]
+pub enum JournalError {
+    /// The file could not be opened for appending.
+    #[error("cannot open journal file {path} for appending: {source} (check the folder exists and is writable)")]
+    Open {
+        /// The path given.
+        path: PathBuf,
+        /// The cause.
+        source: io::Error,
+    },
+}
+
+/// The journal: newest exchanges in memory, every exchange in the file when one is given.
+#[derive(Debug)]
+pub struct Journal {
+    next_id: AtomicU64,
+    capacity: usize,
+    memory: Mutex<Memory>,
+    file: Option<Mutex<FileSink>>,
+}
+
+#[derive(Debug, Default)]
+struct Memory {
+    entries: VecDeque<Arc<Exchange>>,
+    evicted: u64,
+}
+
+#[derive(Debug)]
+struct FileSink {
+    path: PathBuf,
+    file: File,
+    failed: bool,
+}
+
+/// The in-memory journal's size when none is given: enough for any test session, small
+/// enough that a long load test stays within the memory target (about 5 KiB per exchange).
+pub const DEFAULT_CAPACITY: usize = 1000;
+
+impl Journal {
+    /// An in-memory journal keeping the newest `capacity` exchanges (0 keeps none).
+    pub fn in_memory(capacity: usize) -> Journal {
+        Journal {
+            next_id: AtomicU64::new(1),
+            capacity,
+            memory: Mutex::new(Memory::default()),
+            file: None,
+        }
+    }
+
+    /// Also appends every exchange to `path` as JSON lines.
+    pub fn with_file(mut self, path: &Path) -> Result<Journal, JournalError> {
+        let file = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(path)
+            .map_err(|source| JournalError::Open {
+                path: path.to_owned(),
+                source,
+            })?;
+        self.file = Some(Mutex::new(FileSink {
+            path: path.to_owned(),
+            file,
+            failed: false,
+        }));
+        Ok(self)
+    }
+
+    /// The next exchange id.
+    pub fn next_id(&self) -> u64 {
+        self.next_id.fetch_add(1, Ordering::Relaxed)
+    }
+
+    /// Records an exchange: appended to the file (if any) first, then kept in memory.
+    pub fn record(&self, exchange: Exchange) -> Arc<Exchange> {
+        let exchange = Arc::new(exchange);
+        if let Some(file) = &self.file {
+            let mut sink = lock(file);
+            match serde_json::to_string(&*exchange) {
+                Ok(mut line) => {
+                    line.push('\n');
+                    // One write per line, under the lock: lines never interleave.
+                    if let Err(e) = sink.file.write_all(line.as_bytes()) {
+                        if !sink.failed {
+                            tracing::error!(path = %sink.path.display(), error = %e, "journal file write failed; exchanges are still kept in memory");
+                        }
+                        sink.failed = true;
+                    }
+                }
+                Err(e) => tracing::error!(error = %e, "journal entry could not be serialised"),
+            }
+        }
+        if self.capacity > 0 {
+            let mut memory = lock(&self.memory);
+            if memory.entries.len() == self.capacity {
+                memory.entries.pop_front();
+                memory.evicted += 1;
+            }
+            memory.entries.push_back(Arc::clone(&exchange));
+        }
+        exchange
+    }
+
+    /// The exchanges held in memory, oldest first.
+    pub fn exchanges(&self) -> Vec<Arc<Exchange>> {
+        lock(&self.memory).entries.iter().cloned().collect()
+    }
+
+    /// One exchange by id, if still held in memory.
+    pub fn get(&self, id: u64) -> Option<Arc<Exchange>> {
+        lock(&self.memory)
+            .entries
+            .iter()
+            .find(|e| e.id == id)
+            .cloned()
+    }
+
+    /// How many exchanges were evicted from memory to respect the capacity.
+    pub fn evicted(&self) -> u64 {
+        lock(&self.memory).evicted
+    }
+
+    /// Forgets the exchanges held in memory (the file is never truncated).
+    pub fn clear(&self) {
+        let mut memory = lock(&self.memory);
+        memory.entries.clear();
+        memory.evicted = 0;
+    }
+
+    /// Whether writing the journal file has failed.
+    pub fn file_failed(&self) -> bool {
+        self.file.as_ref().is_some_and(|f| lock(f).failed)
+    }
+}
+
+/// Reads a JSON-lines journal file written by `--journal`. Errors name the line.
+pub fn read_journal_file(path: &Path) -> Result<Vec<Exchange>, String> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| format!("cannot read journal {}: {e}", path.display()))?;
+    text.lines()
+        .enumerate()
+        .filter(|(_, l)| !l.trim().is_empty())
+        .map(|(i, l)| {
+            serde_json::from_str(l).map_err(|e| {
+                format!(
+                    "{}:{}: not a journal entry: {e} (was the file written by `smsp simulate --journal`?)",
+                    path.display(),
+                    i + 1
+                )
+            })
+        })
+        .collect()
+}
+
+/// Locks a mutex, recovering the data if a panicking thread poisoned it: the journal must
+/// keep recording whatever else went wrong.
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}

@@ -1,0 +1,222 @@
+//! The SMSP service over HTTP: `POST /smsp/pds` for all five PDS operations.
+//!
+//! [`app`] is an axum `Router` that can be tested with `tower::ServiceExt::oneshot`; the
+//! sockets, TLS and the per-connection control live in [`crate::net`]. This layer reads the
+//! body under a size limit and a time limit (413 and 408 for senders that break them), hands
+//! the bytes to the [`Engine`], waits any delay a rule asked for, and then sends the answer,
+//! drops the connection or writes garbage.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::Router;
+use axum::body::Body;
+use axum::extract::State;
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::post;
+use axum::Extension;
+use bytes::{Bytes, BytesMut};
+use http_body_util::BodyExt;
+
+use crate::engine::{Delivery, Engine, Inbound, Reply};
+use crate::journal::ClientCertificate;
+use crate::net::Connection;
+use crate::tls::ClientIdentity;
+
+/// The path of the PDS mini service, as on NHS Digital's SMSP (SPEC.md §1.2).
+pub const PDS_PATH: &str = "/smsp/pds";
+
+/// Limits on request bodies.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BodyLimits {
+    /// Largest body accepted; larger ones get 413. Default 1 MiB.
+    pub max_bytes: usize,
+    /// How long a client may take to send the body; slower ones get 408. Default 30 s.
+    pub read_timeout: Duration,
+}
+
+impl Default for BodyLimits {
+    fn default() -> Self {
+        BodyLimits {
+            max_bytes: 1024 * 1024,
+            read_timeout: Duration::from_secs(30),
+        }
+    }
+}
+
+#[derive(Clone)]
+struct ServiceState {
+    engine: Arc<Engine>,
+    limits: BodyLimits,
+}
+
+/// The service router: `POST /smsp/pds`; anything else is 404 (405 for another method on
+/// the service path).
+pub fn app(engine: Arc<Engine>, limits: BodyLimits) -> Router {
+    Router::new()
+        .route(PDS_PATH, post(pds_endpoint))
+        .fallback(not_found)
+        .with_state(ServiceState { engine, limits })
+}
+
+async fn not_found() -> Response {
+    (
+        StatusCode::NOT_FOUND,
+        [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
+        format!("not found: the PDS mini service is POST {PDS_PATH}\n"),
+    )
+        .into_response()
+}
+
+async fn pds_endpoint(
+    State(state): State<ServiceState>,
+    connection: Option<Extension<Connection>>,
+    headers: HeaderMap,
+    body: Body,
+) -> Response {
+    let connection = connection.map(|Extension(c)| c);
+    let header_text = |name: header::HeaderName| {
+        headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned)
+    };
+    let mut inbound = Inbound {
+        body: Bytes::new(),
+        content_type: header_text(header::CONTENT_TYPE),
+        soap_action: headers
+            .get("soapaction")
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned),
+        peer: connection.as_ref().map(|c| c.peer),
+        client: connection
+            .as_ref()
+            .and_then(|c| c.client.as_ref())
+            .map(certificate),
+    };
+    let engine = &state.engine;
+    let declared = headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if declared.is_some_and(|n| n > state.limits.max_bytes as u64) {
+        let reply = engine.refuse(inbound, 413, &too_large(state.limits.max_bytes));
+        return deliver(reply, connection.as_ref()).await;
+    }
+    match tokio::time::timeout(
+        state.limits.read_timeout,
+        read_body(body, state.limits.max_bytes),
+    )
+    .await
+    {
+        Err(_) => {
+            let reply = engine.refuse(
+                inbound,
+                408,
+                &format!(
+                    "request timeout: the body did not arrive within {} s",
+                    state.limits.read_timeout.as_secs()
+                ),
+            );
+            deliver(reply, connection.as_ref()).await
+        }
+        Ok(Err(BodyError::TooLarge(partial))) => {
+            inbound.body = partial;
+            let reply = engine.refuse(inbound, 413, &too_large(state.limits.max_bytes));
+            deliver(reply, connection.as_ref()).await
+        }
+        Ok(Err(BodyError::Broken(e))) => {
+            let reply = engine.refuse(inbound, 400, &format!("the request body could not be read: {e}"));
+            deliver(reply, connection.as_ref()).await
+        }
+        Ok(Ok(bytes)) => {
+            inbound.body = bytes;
+            let reply = engine.handle(inbound);
+            deliver(reply, connection.as_ref()).await
+        }
+    }
+}
+
+fn too_large(limit: usize) -> String {
+    format!(
+        "payload too large: the simulator accepts request bodies up to {limit} bytes (raise it with --max-body)"
+    )
+}
+
+enum BodyError {
+    /// The body passed the limit; what was read is kept (up to the limit) for the journal.
+    TooLarge(Bytes),
+    Broken(axum::Error),
+}
+
+async fn read_body(mut body: Body, limit: usize) -> Result<Bytes, BodyError> {
+    let mut buf = BytesMut::new();
+    while let Some(frame) = body.frame().await {
+        let frame = frame.map_err(BodyError::Broken)?;
+        if let Ok(data) = frame.into_data() {
+            if buf.len() + data.len() > limit {
+                let room = limit - buf.len();
+                buf.extend_from_slice(&data[..room]);
+                return Err(BodyError::TooLarge(buf.freeze()));
+            }
+            buf.extend_from_slice(&data);
+        }
+    }
+    Ok(buf.freeze())
+}
+
+async fn deliver(reply: Reply, connection: Option<&Connection>) -> Response {
+    if let Some(delay) = reply.delay {
+        tokio::time::sleep(delay).await;
+    }
+    let exchange = HeaderValue::from(reply.exchange_id);
+    match reply.delivery {
+        Delivery::Http {
+            status,
+            content_type,
+            body,
+        } => {
+            let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+            let mut response = (status, body).into_response();
+            if let Ok(ct) = HeaderValue::from_str(&content_type) {
+                response.headers_mut().insert(header::CONTENT_TYPE, ct);
+            }
+            response.headers_mut().insert("x-smsp-exchange", exchange);
+            response
+        }
+        Delivery::Drop => {
+            if let Some(c) = connection {
+                c.control.drop_connection();
+            }
+            network_placeholder("dropped", exchange)
+        }
+        Delivery::Garbage(bytes) => {
+            if let Some(c) = connection {
+                c.control.send_garbage(bytes);
+            }
+            network_placeholder("garbage", exchange)
+        }
+    }
+}
+
+/// The response returned alongside a network-level misbehaviour. On a real connection it is
+/// never sent (the connection control replaces it); without one (tests calling the router
+/// directly) it says what would have happened.
+fn network_placeholder(what: &'static str, exchange: HeaderValue) -> Response {
+    let mut response = (StatusCode::INTERNAL_SERVER_ERROR, Body::empty()).into_response();
+    response
+        .headers_mut()
+        .insert("x-smsp-network", HeaderValue::from_static(what));
+    response.headers_mut().insert("x-smsp-exchange", exchange);
+    response
+}
+
+/// The journal's record of a client certificate.
+pub fn certificate(identity: &ClientIdentity) -> ClientCertificate {
+    ClientCertificate {
+        subject_dn: identity.subject_dn.clone(),
+        issuer_dn: identity.issuer_dn.clone(),
+        fingerprint_sha256: identity.fingerprint_sha256.clone(),
+    }
+}
