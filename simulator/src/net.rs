@@ -1,0 +1,467 @@
+//! Serving an axum router on a TCP listener, plain or with mutual TLS, with per-connection
+//! information and control.
+//!
+//! Every request carries a [`Connection`] extension: the peer address, the client certificate's
+//! identity (under TLS) and a [`ConnectionControl`]. The control lets a handler ask for
+//! network-level misbehaviour that an HTTP response cannot express (a connection dropped with
+//! no reply, or bytes that are not HTTP at all), which a conformance harness needs to see how a
+//! client copes. It works by wrapping each connection's stream: when hyper starts writing the
+//! response, the wrapper consults the control and, if asked, writes nothing or the garbage
+//! instead, then closes the connection.
+//!
+//! This module knows nothing of SOAP or scenarios; it is plumbing between sockets and the
+//! router.
+
+use std::future::Future;
+use std::io;
+use std::net::SocketAddr;
+use std::pin::Pin;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::task::{Context, Poll, ready};
+use std::time::Duration;
+
+use axum::Router;
+use axum::http::Request;
+use axum_server::Handle;
+use axum_server::accept::Accept;
+use hyper_util::rt::TokioTimer;
+use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
+use tokio::net::TcpStream;
+use tokio_rustls::TlsAcceptor;
+use tokio_rustls::server::TlsStream;
+
+use crate::tls::ClientIdentity;
+
+/// What a handler knows about the connection its request arrived on. Inserted as a request
+/// extension for every request, so a handler can take `Extension<Connection>`.
+#[derive(Debug, Clone)]
+pub struct Connection {
+    /// The client's address.
+    pub peer: SocketAddr,
+    /// The client certificate's identity; `None` on plain HTTP.
+    pub client: Option<ClientIdentity>,
+    /// Asks for network-level misbehaviour on this connection.
+    pub control: ConnectionControl,
+}
+
+/// A network-level misbehaviour a handler asked for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Misbehaviour {
+    /// Close the connection without writing a response.
+    Drop,
+    /// Write these bytes instead of the response, then close the connection.
+    Garbage(Vec<u8>),
+}
+
+/// A handle on one connection's behaviour, shared by every request on it. Cheap to clone.
+///
+/// A handler calls [`drop_connection`](Self::drop_connection) or
+/// [`send_garbage`](Self::send_garbage) and then returns any response; that response is
+/// discarded. The last request made before the response starts being written wins. The
+/// connection is unusable afterwards, so any later request on it fails too.
+#[derive(Debug, Clone, Default)]
+pub struct ConnectionControl {
+    inner: Arc<ControlInner>,
+}
+
+#[derive(Debug, Default)]
+struct ControlInner {
+    /// Set once anything is requested, so the stream can skip the lock on every write.
+    armed: AtomicBool,
+    requested: Mutex<Option<Misbehaviour>>,
+}
+
+impl ConnectionControl {
+    /// A control with nothing requested. Tests that call handlers without sockets use this to
+    /// build a [`Connection`].
+    pub fn new() -> ConnectionControl {
+        ConnectionControl::default()
+    }
+
+    /// Closes the connection without sending any response bytes: the client sees the
+    /// connection closed and no HTTP status.
+    pub fn drop_connection(&self) {
+        self.request(Misbehaviour::Drop);
+    }
+
+    /// Writes `bytes` to the connection instead of the HTTP response (inside TLS when TLS is
+    /// on), then closes it.
+    pub fn send_garbage(&self, bytes: Vec<u8>) {
+        self.request(Misbehaviour::Garbage(bytes));
+    }
+
+    /// What has been requested so far, if anything.
+    pub fn requested(&self) -> Option<Misbehaviour> {
+        if !self.inner.armed.load(Ordering::Acquire) {
+            return None;
+        }
+        self.lock().clone()
+    }
+
+    fn request(&self, misbehaviour: Misbehaviour) {
+        *self.lock() = Some(misbehaviour);
+        self.inner.armed.store(true, Ordering::Release);
+    }
+
+    fn lock(&self) -> MutexGuard<'_, Option<Misbehaviour>> {
+        // The guarded value is a plain Option that no panic can leave half-written, so a
+        // poisoned lock still holds a meaningful value.
+        self.inner
+            .requested
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+}
+
+/// Time limits applied to every connection.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ConnectionLimits {
+    /// How long a client may take to send a request's line and headers; slower senders are
+    /// disconnected without a response (hyper sends no 408). The clock starts when hyper
+    /// starts waiting for a request, so it also closes a connection that stays silent, new
+    /// or idle between keep-alive requests. Default 10 s. The request body is not covered.
+    pub header_read_timeout: Duration,
+    /// How long a client may take to complete the TLS handshake. Default 10 s.
+    pub tls_handshake_timeout: Duration,
+}
+
+impl Default for ConnectionLimits {
+    fn default() -> ConnectionLimits {
+        ConnectionLimits {
+            header_read_timeout: Duration::from_secs(10),
+            tls_handshake_timeout: Duration::from_secs(10),
+        }
+    }
+}
+
+/// Serves `router` on `listener` until `handle` shuts the server down.
+///
+/// With `tls` every connection must complete a handshake under that configuration (see
+/// [`crate::tls::server_config`]); a failed or slow handshake closes only that connection and
+/// is logged at info level. Only HTTP/1.1 is spoken, as on Spine. `handle.listening().await`
+/// gives the bound address once serving; `handle.graceful_shutdown(Some(duration))` stops
+/// accepting and lets requests in flight finish for at most `duration`.
+///
+/// The listener is switched to non-blocking mode, as tokio requires.
+pub async fn serve(
+    listener: std::net::TcpListener,
+    tls: Option<Arc<rustls::ServerConfig>>,
+    router: Router,
+    handle: Handle<SocketAddr>,
+    limits: ConnectionLimits,
+) -> io::Result<()> {
+    listener.set_nonblocking(true)?;
+    let acceptor = ConnectionAcceptor {
+        tls: tls.map(TlsAcceptor::from),
+        handshake_timeout: limits.tls_handshake_timeout,
+    };
+    // `acceptor` resets the HTTP version choice, so `http1_only` must come after it.
+    let mut server = axum_server::from_tcp(listener)?
+        .acceptor(acceptor)
+        .handle(handle)
+        .http1_only();
+    // hyper enforces the header read timeout only when it has a timer.
+    server
+        .http_builder()
+        .http1()
+        .timer(TokioTimer::new())
+        .header_read_timeout(limits.header_read_timeout);
+    server.serve(router.into_make_service()).await
+}
+
+/// Performs the TLS handshake (if any), reads the client certificate, and wraps the stream and
+/// the service so each request sees its [`Connection`].
+#[derive(Clone)]
+struct ConnectionAcceptor {
+    tls: Option<TlsAcceptor>,
+    handshake_timeout: Duration,
+}
+
+type AcceptFuture<S> =
+    Pin<Box<dyn Future<Output = io::Result<(ControlledStream, WithConnection<S>)>> + Send>>;
+
+impl<S: Send + 'static> Accept<TcpStream, S> for ConnectionAcceptor {
+    type Stream = ControlledStream;
+    type Service = WithConnection<S>;
+    type Future = AcceptFuture<S>;
+
+    fn accept(&self, tcp: TcpStream, service: S) -> Self::Future {
+        let tls = self.tls.clone();
+        let handshake_timeout = self.handshake_timeout;
+        Box::pin(async move {
+            let peer = tcp.peer_addr()?;
+            // Responses are small and written whole; do not let Nagle delay them.
+            if let Err(e) = tcp.set_nodelay(true) {
+                tracing::debug!(%peer, error = %e, "cannot set TCP_NODELAY");
+            }
+            let (transport, client) = match tls {
+                None => (Transport::Plain(tcp), None),
+                Some(acceptor) => {
+                    match tokio::time::timeout(handshake_timeout, acceptor.accept(tcp)).await {
+                        Ok(Ok(stream)) => {
+                            let client = stream
+                                .get_ref()
+                                .1
+                                .peer_certificates()
+                                .and_then(|chain| chain.first())
+                                .and_then(|leaf| ClientIdentity::from_der(leaf));
+                            (Transport::Tls(Box::new(stream)), client)
+                        }
+                        Ok(Err(e)) => {
+                            tracing::info!(%peer, error = %e, "tls handshake failed; connection closed");
+                            return Err(e);
+                        }
+                        Err(_) => {
+                            tracing::info!(%peer, timeout = ?handshake_timeout, "tls handshake timed out; connection closed");
+                            return Err(io::Error::new(
+                                io::ErrorKind::TimedOut,
+                                "tls handshake timed out",
+                            ));
+                        }
+                    }
+                }
+            };
+            tracing::debug!(%peer, client = ?client.as_ref().map(|c| &c.subject_dn), "connection accepted");
+            let control = ConnectionControl::new();
+            let connection = Connection {
+                peer,
+                client,
+                control: control.clone(),
+            };
+            Ok((
+                ControlledStream::new(transport, control),
+                WithConnection {
+                    inner: service,
+                    connection,
+                },
+            ))
+        })
+    }
+}
+
+/// The per-connection service: inserts the [`Connection`] into every request.
+#[derive(Clone)]
+struct WithConnection<S> {
+    inner: S,
+    connection: Connection,
+}
+
+impl<S, B> tower::Service<Request<B>> for WithConnection<S>
+where
+    S: tower::Service<Request<B>>,
+{
+    type Response = S::Response;
+    type Error = S::Error;
+    type Future = S::Future;
+
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
+        self.inner.poll_ready(cx)
+    }
+
+    fn call(&mut self, mut request: Request<B>) -> Self::Future {
+        request.extensions_mut().insert(self.connection.clone());
+        self.inner.call(request)
+    }
+}
+
+/// The byte stream under HTTP: plain TCP or TLS over TCP.
+enum Transport {
+    Plain(TcpStream),
+    // Boxed: a TLS stream is far larger than a TCP stream.
+    Tls(Box<TlsStream<TcpStream>>),
+}
+
+impl AsyncRead for Transport {
+    fn poll_read(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &mut ReadBuf<'_>,
+    ) -> Poll<io::Result<()>> {
+        match self.get_mut() {
+            Transport::Plain(s) => Pin::new(s).poll_read(cx, buf),
+            Transport::Tls(s) => Pin::new(s.as_mut()).poll_read(cx, buf),
+        }
+    }
+}
+
+impl AsyncWrite for Transport {
+    fn poll_write(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &[u8],
+    ) -> Poll<io::Result<usize>> {
+        match self.get_mut() {
+            Transport::Plain(s) => Pin::new(s).poll_write(cx, buf),
+            Transport::Tls(s) => Pin::new(s.as_mut()).poll_write(cx, buf),
+        }
+    }
+
+    fn poll_flush(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        match self.get_mut() {
+            Transport::Plain(s) => Pin::new(s).poll_flush(cx),
+            Transport::Tls(s) => Pin::new(s.as_mut()).poll_flush(cx),
+        }
+    }
+
+    fn poll_shutdown(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        match self.get_mut() {
+            Transport::Plain(s) => Pin::new(s).poll_shutdown(cx),
+            Transport::Tls(s) => Pin::new(s.as_mut()).poll_shutdown(cx),
+        }
+    }
+}
+
+/// Where a [`ControlledStream`] is in carrying out a misbehaviour.
+enum WriteState {
+    /// Writes go through.
+    Normal,
+    /// Dropping: nothing more is written; hyper gets an error and closes the connection.
+    Dropped,
+    /// Writing the garbage; `written` bytes are out.
+    Garbage { bytes: Vec<u8>, written: usize },
+    /// Garbage written; flushing it.
+    Flushing,
+    /// Flushed; closing our side (TLS close_notify, then TCP FIN).
+    ShuttingDown,
+    /// Done; every further write fails so hyper gives up on the connection.
+    Closed,
+}
+
+/// A connection's stream that consults its [`ConnectionControl`] whenever hyper writes.
+///
+/// hyper writes a response only after the handler has returned it, and the handler has by then
+/// made its request, so checking at the first write is enough to replace the whole response.
+struct ControlledStream {
+    inner: Transport,
+    control: ConnectionControl,
+    state: WriteState,
+}
+
+impl ControlledStream {
+    fn new(inner: Transport, control: ConnectionControl) -> ControlledStream {
+        ControlledStream {
+            inner,
+            control,
+            state: WriteState::Normal,
+        }
+    }
+
+    /// Moves from `Normal` to carrying out whatever the control asks for.
+    fn observe_control(&mut self) {
+        if !matches!(self.state, WriteState::Normal) {
+            return;
+        }
+        match self.control.requested() {
+            None => {}
+            Some(Misbehaviour::Drop) => {
+                tracing::debug!("dropping connection on request");
+                self.state = WriteState::Dropped;
+            }
+            Some(Misbehaviour::Garbage(bytes)) => {
+                tracing::debug!(len = bytes.len(), "sending garbage on request");
+                self.state = WriteState::Garbage { bytes, written: 0 };
+            }
+        }
+    }
+
+    /// Drives the garbage out and the connection shut. Ready(Ok) once the stream is closed.
+    fn poll_misbehave(&mut self, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        loop {
+            match &mut self.state {
+                WriteState::Normal | WriteState::Dropped | WriteState::Closed => {
+                    return Poll::Ready(Ok(()));
+                }
+                WriteState::Garbage { bytes, written } => {
+                    if *written >= bytes.len() {
+                        self.state = WriteState::Flushing;
+                        continue;
+                    }
+                    match ready!(Pin::new(&mut self.inner).poll_write(cx, &bytes[*written..])) {
+                        Ok(0) => {
+                            self.state = WriteState::Closed;
+                            return Poll::Ready(Err(io::ErrorKind::WriteZero.into()));
+                        }
+                        Ok(n) => *written += n,
+                        Err(e) => {
+                            self.state = WriteState::Closed;
+                            return Poll::Ready(Err(e));
+                        }
+                    }
+                }
+                WriteState::Flushing => {
+                    let flushed = ready!(Pin::new(&mut self.inner).poll_flush(cx));
+                    self.state = WriteState::ShuttingDown;
+                    if let Err(e) = flushed {
+                        self.state = WriteState::Closed;
+                        return Poll::Ready(Err(e));
+                    }
+                }
+                WriteState::ShuttingDown => {
+                    // The garbage is out; a failure to close cleanly changes nothing for the
+                    // client, which sees the connection end either way.
+                    let _ = ready!(Pin::new(&mut self.inner).poll_shutdown(cx));
+                    self.state = WriteState::Closed;
+                    return Poll::Ready(Ok(()));
+                }
+            }
+        }
+    }
+
+    fn closed_error(&self) -> io::Error {
+        io::Error::new(
+            io::ErrorKind::ConnectionAborted,
+            "connection closed on the handler's request",
+        )
+    }
+}
+
+impl AsyncRead for ControlledStream {
+    fn poll_read(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &mut ReadBuf<'_>,
+    ) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.get_mut().inner).poll_read(cx, buf)
+    }
+}
+
+impl AsyncWrite for ControlledStream {
+    fn poll_write(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &[u8],
+    ) -> Poll<io::Result<usize>> {
+        let this = self.get_mut();
+        this.observe_control();
+        if matches!(this.state, WriteState::Normal) {
+            return Pin::new(&mut this.inner).poll_write(cx, buf);
+        }
+        // hyper's bytes are never written. Once the misbehaviour is carried out, fail the
+        // write so that hyper stops and drops the connection.
+        ready!(this.poll_misbehave(cx))?;
+        Poll::Ready(Err(this.closed_error()))
+    }
+
+    fn poll_flush(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        let this = self.get_mut();
+        this.observe_control();
+        if matches!(this.state, WriteState::Normal) {
+            return Pin::new(&mut this.inner).poll_flush(cx);
+        }
+        ready!(this.poll_misbehave(cx))?;
+        Poll::Ready(Err(this.closed_error()))
+    }
+
+    fn poll_shutdown(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        let this = self.get_mut();
+        this.observe_control();
+        match this.state {
+            WriteState::Normal => Pin::new(&mut this.inner).poll_shutdown(cx),
+            // Dropping must not send anything, not even a TLS close_notify: the socket is
+            // simply closed when hyper drops the stream.
+            WriteState::Dropped | WriteState::Closed => Poll::Ready(Ok(())),
+            _ => this.poll_misbehave(cx),
+        }
+    }
+}
