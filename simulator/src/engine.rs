@@ -136,6 +136,10 @@ pub struct Engine {
     world: RwLock<Arc<World>>,
     journal: Journal,
     clock: Arc<dyn Clock>,
+    /// The clock request timestamps are judged against, when it is not `clock` (a seeded run
+    /// stamps its journal deterministically but must judge clients' real timestamps by the
+    /// real time).
+    judge_clock: Option<Arc<dyn Clock>>,
     ids: Arc<dyn IdSource>,
     loader: Option<Loader>,
     config: EngineConfig,
@@ -174,10 +178,18 @@ impl Engine {
             world: RwLock::new(Arc::new(World::new(scenario))),
             journal,
             clock,
+            judge_clock: None,
             ids,
             loader: None,
             config,
         }
+    }
+
+    /// Judges request timestamps (wsu:Created, wsu:Expires) against `clock` instead of the
+    /// engine's clock.
+    pub fn with_judge_clock(mut self, clock: Arc<dyn Clock>) -> Engine {
+        self.judge_clock = Some(clock);
+        self
     }
 
     /// Lets [`Engine::reload`] load the scenario again.
@@ -287,9 +299,13 @@ impl Engine {
             }
             Ok(parsed) => {
                 describe(&parsed.envelope, &mut entry);
+                let judged_at = match &self.judge_clock {
+                    Some(c) => c.now(),
+                    None => received_at,
+                };
                 let cx = CheckContext {
                     max_clock_skew_seconds: self.config.max_clock_skew_seconds,
-                    ..CheckContext::at(received_at)
+                    ..CheckContext::at(judged_at)
                 }
                 .with_soap_action(soap_action.as_deref());
                 let findings = check::check(&parsed, &cx);

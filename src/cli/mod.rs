@@ -1,9 +1,13 @@
 //! Command-line interface: the argument model (clap derive), dispatch to one module per subcommand,
 //! and the error type that carries a diagnostic and an exit code back to `main`.
 //!
-//! Later subcommands (`simulate`, `test`, `report`) get their own module beside [`codes`].
+//! One module per subcommand: [`codes`], [`simulate`], [`certs`], [`scenario`], [`request`].
 
+mod certs;
 mod codes;
+mod request;
+mod scenario;
+mod simulate;
 
 use std::io::{self, Write};
 
@@ -30,6 +34,14 @@ pub(crate) struct Cli {
 /// The subcommands.
 #[derive(Debug, Subcommand)]
 enum Command {
+    /// Serve the PDS mini service from scenarios (mutual TLS, admin API, journal).
+    Simulate(Box<simulate::SimulateArgs>),
+    /// Write a development PKI (CA, server and client certificates) for mutual TLS.
+    Certs(certs::CertsArgs),
+    /// Check scenario files, print their JSON Schema, or import the OpenTest patient list.
+    Scenario(scenario::ScenarioArgs),
+    /// Print a conformant PDS request, ready to send with curl.
+    Request(request::RequestArgs),
     /// List the SMSP response codes, their services and code-system OIDs.
     Codes(codes::CodesArgs),
 }
@@ -40,6 +52,13 @@ pub(crate) fn run(cli: Cli) -> Result<(), CliError> {
     let mut out = stdout.lock();
     let result = match cli.command {
         Command::Codes(args) => codes::run(&args, &mut out),
+        Command::Simulate(args) => {
+            drop(out);
+            return simulate::run(&args);
+        }
+        Command::Certs(args) => certs::run(&args, &mut out),
+        Command::Scenario(args) => scenario::run(&args, &mut out),
+        Command::Request(args) => request::run(&args, &mut out),
     };
     match result.and_then(|()| out.flush().map_err(CliError::from)) {
         // A closed pipe (`smsp codes | head`) means the reader has all it wants, not a failure.
@@ -62,6 +81,50 @@ pub(crate) enum CliError {
         help: String,
     },
 
+    /// A scenario could not be used; every error is listed with file, line and column.
+    #[error("the scenario has errors:\n{errors}")]
+    #[diagnostic(
+        code(smsp::scenario),
+        help("fix the places named above; `smsp scenario schema` prints the format, scenarios/README.md explains it")
+    )]
+    Scenario {
+        /// The errors, one per line.
+        errors: String,
+    },
+
+    /// An input (file, certificate, folder) could not be used.
+    #[error("{message}")]
+    #[diagnostic(code(smsp::input))]
+    Input {
+        /// What went wrong, naming the input.
+        message: String,
+        /// How to fix it.
+        #[help]
+        help: Option<String>,
+    },
+
+    /// An option's value is unusable (found after parsing).
+    #[error("{message}")]
+    #[diagnostic(code(smsp::usage))]
+    Usage {
+        /// What is wrong.
+        message: String,
+        /// How to fix it.
+        #[help]
+        help: Option<String>,
+    },
+
+    /// The command started but could not go on.
+    #[error("{message}")]
+    #[diagnostic(code(smsp::runtime))]
+    Runtime {
+        /// What went wrong.
+        message: String,
+        /// How to fix it.
+        #[help]
+        help: Option<String>,
+    },
+
     /// Writing the command's output failed.
     #[error("cannot write output")]
     #[diagnostic(code(smsp::output))]
@@ -75,9 +138,17 @@ impl CliError {
     /// The process exit code for this failure (see [`crate::exit_code`]).
     pub(crate) fn exit_code(&self) -> u8 {
         match self {
-            CliError::Codes { .. } => exit_code::INPUT_UNREADABLE,
-            CliError::Output { .. } => exit_code::RUNTIME,
+            CliError::Codes { .. } | CliError::Scenario { .. } | CliError::Input { .. } => {
+                exit_code::INPUT_UNREADABLE
+            }
+            CliError::Usage { .. } => exit_code::USAGE,
+            CliError::Output { .. } | CliError::Runtime { .. } => exit_code::RUNTIME,
         }
+    }
+
+    /// A runtime failure with an optional hint.
+    fn runtime(message: String, help: Option<String>) -> Self {
+        CliError::Runtime { message, help }
     }
 
     /// Wraps a spreadsheet loading error with advice on how to fix it.
