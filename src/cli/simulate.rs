@@ -322,7 +322,7 @@ fn announce(running: &Running, mode: &TlsMode, engine: &Engine) {
     if let Some(admin) = running.admin_addr {
         println!("admin API listening on http://{admin}/__admin/ (live journal: http://{admin}/__admin/ui)");
     }
-    let example = "smsp request verifyNHSNumber --nhs-number 9990000018 --birth-date 19800101";
+    let example = "smsp request verifyNHSNumber --nhs-number 9990000018 --birth-date 19800131";
     match mode {
         TlsMode::Dev(dev, created) => {
             println!(
