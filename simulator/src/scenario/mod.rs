@@ -1,7 +1,10 @@
 //! Scenarios: the YAML files a user writes ([`model`]), read and checked as a whole by
 //! [`load`], and merged into one [`Scenario`] the engine serves.
 
+pub mod load;
 pub mod model;
+pub mod opentest;
+pub mod schema;
 
 use std::path::PathBuf;
 
