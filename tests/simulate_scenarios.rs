@@ -95,7 +95,12 @@ fn run_cases(file: &str, scenario_args: &[&str]) {
     for case in &cases.cases {
         let op = Operation::from_name(&case.operation)
             .unwrap_or_else(|| panic!("{}: unknown operation {}", case.name, case.operation));
-        let body = request_xml(op, case.query(), &sim.url, "urn:nhs-uk:identity:ods:X09:SYS:e2e");
+        let body = request_xml(
+            op,
+            case.query(),
+            &sim.url,
+            "urn:nhs-uk:identity:ods:X09:SYS:e2e",
+        );
         let res = client
             .post(&sim.url)
             .header("Content-Type", "text/xml")
@@ -105,7 +110,11 @@ fn run_cases(file: &str, scenario_args: &[&str]) {
         let (got, text) = match res {
             Err(e) if e.status().is_none() => {
                 // No HTTP answer: a dropped connection or bytes that are not HTTP.
-                let what = if format!("{e:?}").contains("Parse") { "garbage" } else { "dropped" };
+                let what = if format!("{e:?}").contains("Parse") {
+                    "garbage"
+                } else {
+                    "dropped"
+                };
                 (what.to_owned(), String::new())
             }
             Err(e) => (format!("error {e}"), String::new()),
@@ -122,7 +131,10 @@ fn run_cases(file: &str, scenario_args: &[&str]) {
             }
         };
         if got != case.expect {
-            failures.push(format!("{}: expected {}, got {got}", case.name, case.expect));
+            failures.push(format!(
+                "{}: expected {}, got {got}",
+                case.name, case.expect
+            ));
         }
         for c in &case.contains {
             if !text.contains(c.as_str()) {

@@ -87,7 +87,11 @@ async fn exchanges(State(engine): State<Arc<Engine>>) -> Json<Value> {
 }
 
 async fn exchange(State(engine): State<Arc<Engine>>, Path(id): Path<String>) -> Response {
-    match id.parse::<u64>().ok().and_then(|id| engine.journal().get(id)) {
+    match id
+        .parse::<u64>()
+        .ok()
+        .and_then(|id| engine.journal().get(id))
+    {
         Some(e) => Json(&*e).into_response(),
         None => (
             StatusCode::NOT_FOUND,
@@ -176,7 +180,10 @@ pub fn nearest(query: &QuerySummary, store: &PatientStore) -> Option<Nearest> {
 
 fn compare(q: &QuerySummary, p: &Patient) -> Vec<FieldDifference> {
     let mut out = Vec::new();
-    let mut field = |field: &'static str, sent: &Option<String>, held: String, agrees: &dyn Fn(&str) -> bool| {
+    let mut field = |field: &'static str,
+                     sent: &Option<String>,
+                     held: String,
+                     agrees: &dyn Fn(&str) -> bool| {
         if let Some(sent) = sent {
             out.push(FieldDifference {
                 field,
@@ -186,9 +193,21 @@ fn compare(q: &QuerySummary, p: &Patient) -> Vec<FieldDifference> {
             });
         }
     };
-    field("nhs_number", &q.nhs_number, p.nhs_number.as_str().to_owned(), &|s| s == p.nhs_number.as_str());
-    field("birth_date", &q.birth_date, p.birth_date.as_str().to_owned(), &|s| birth_dates_agree(s, p.birth_date.as_str()));
-    field("gender", &q.gender, p.gender.code().to_owned(), &|s| s == p.gender.code());
+    field(
+        "nhs_number",
+        &q.nhs_number,
+        p.nhs_number.as_str().to_owned(),
+        &|s| s == p.nhs_number.as_str(),
+    );
+    field(
+        "birth_date",
+        &q.birth_date,
+        p.birth_date.as_str().to_owned(),
+        &|s| birth_dates_agree(s, p.birth_date.as_str()),
+    );
+    field("gender", &q.gender, p.gender.code().to_owned(), &|s| {
+        s == p.gender.code()
+    });
     field("surname", &q.surname, p.name.family.clone(), &|s| {
         std::iter::once(&p.name)
             .chain(&p.previous_names)

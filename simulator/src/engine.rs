@@ -126,7 +126,8 @@ pub enum Delivery {
 }
 
 /// Bytes sent for a `garbage` rule: not HTTP, not XML, not even text.
-pub const GARBAGE: &[u8] = b"\x00\x17\x03\xff\xfe smsp: this is deliberately not HTTP \x80\x81\x82\r\n\r\n";
+pub const GARBAGE: &[u8] =
+    b"\x00\x17\x03\xff\xfe smsp: this is deliberately not HTTP \x80\x81\x82\r\n\r\n";
 
 /// The SOAP media type the real service answers with (no charset, SPEC.md §1.1).
 const TEXT_XML: &str = "text/xml";
@@ -285,8 +286,7 @@ impl Engine {
             response: None,
         };
 
-        let decision = match parse_message_with(&inbound.body, charset, &self.config.parse_limits)
-        {
+        let decision = match parse_message_with(&inbound.body, charset, &self.config.parse_limits) {
             Err(e) => {
                 let class = e.fault_class();
                 Decision::fault(
@@ -405,11 +405,14 @@ impl Engine {
         // 4. The checker's consequence.
         let decision = match consequence {
             Consequence::Fault { code, error_code } => {
-                let first = findings
-                    .iter()
-                    .find(|f| f.consequence.is_fault() && f.severity == smsp_protocol::Severity::Error);
+                let first = findings.iter().find(|f| {
+                    f.consequence.is_fault() && f.severity == smsp_protocol::Severity::Error
+                });
                 let (text, diag) = match first {
-                    Some(f) => (f.message.clone(), Some(format!("{}: {}", f.rule, f.location))),
+                    Some(f) => (
+                        f.message.clone(),
+                        Some(format!("{}: {}", f.rule, f.location)),
+                    ),
                     None => ("the request was refused".to_owned(), None),
                 };
                 Decision::fault(
@@ -651,7 +654,13 @@ impl Engine {
         (delay, delivery)
     }
 
-    fn xml(&self, status: u16, envelope: &Envelope, kind: AnswerKind, entry: &mut Exchange) -> Delivery {
+    fn xml(
+        &self,
+        status: u16,
+        envelope: &Envelope,
+        kind: AnswerKind,
+        entry: &mut Exchange,
+    ) -> Delivery {
         let body = Bytes::from(to_xml_with(envelope, &WriteOptions::default()));
         entry.answer.kind = kind;
         entry.answer.http_status = Some(status);
@@ -738,7 +747,9 @@ fn content_for(
             code: code.to_owned(),
             patient: Some(record::identifiers(patient, &request.query)),
         },
-        smsp_protocol::ResponseKind::GetPatientDetails => pds::details(code, patient, request, options),
+        smsp_protocol::ResponseKind::GetPatientDetails => {
+            pds::details(code, patient, request, options)
+        }
     }
 }
 
@@ -789,7 +800,11 @@ fn fault_kind_name(kind: FaultKind) -> &'static str {
 }
 
 /// The facts rules match on.
-fn facts<'a>(envelope: &'a Envelope, operation: Option<Operation>, inbound: &'a Inbound) -> RequestFacts<'a> {
+fn facts<'a>(
+    envelope: &'a Envelope,
+    operation: Option<Operation>,
+    inbound: &'a Inbound,
+) -> RequestFacts<'a> {
     let de = envelope.distribution_envelope();
     let query = envelope.pds_request().map(|r| &r.query);
     RequestFacts {
@@ -846,10 +861,7 @@ fn describe(envelope: &Envelope, entry: &mut Exchange) {
                 .and_then(|n| n.value.extension.clone()),
             birth_date: q.date_of_birth.as_ref().map(|d| d.value.clone()),
             gender: q.gender.as_ref().map(|g| g.value.code.clone()),
-            given: q
-                .name
-                .as_ref()
-                .and_then(|n| n.value.given.first().cloned()),
+            given: q.name.as_ref().and_then(|n| n.value.given.first().cloned()),
             surname: q.name.as_ref().and_then(|n| n.value.family.clone()),
             postcode: q.postcode.as_ref().map(|p| p.value.clone()),
             local_identifier: q

@@ -255,7 +255,9 @@ impl RecordedBody {
 #[derive(Debug, thiserror::Error)]
 pub enum JournalError {
     /// The file could not be opened for appending.
-    #[error("cannot open journal file {path} for appending: {source} (check the folder exists and is writable)")]
+    #[error(
+        "cannot open journal file {path} for appending: {source} (check the folder exists and is writable)"
+    )]
     Open {
         /// The path given.
         path: PathBuf,

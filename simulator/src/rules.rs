@@ -84,7 +84,11 @@ impl RuleSet {
     /// The first rule that matches `facts`, still has an answer left, and whose answer
     /// `accept` takes; that use is counted. A rule `accept` declines is not used up, and the
     /// search goes on to the next rule.
-    pub fn fire(&self, facts: &RequestFacts<'_>, accept: impl Fn(&Action) -> bool) -> Option<Fired<'_>> {
+    pub fn fire(
+        &self,
+        facts: &RequestFacts<'_>,
+        accept: impl Fn(&Action) -> bool,
+    ) -> Option<Fired<'_>> {
         for r in &self.rules {
             let rule = &r.loaded.rule;
             if !matches(&rule.when, facts) {

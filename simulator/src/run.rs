@@ -34,7 +34,9 @@ pub struct ListenConfig {
 #[derive(Debug, thiserror::Error)]
 pub enum StartError {
     /// A listener could not be bound.
-    #[error("cannot listen on {addr} for the {what}: {source} (choose another address or port, or stop whatever holds it)")]
+    #[error(
+        "cannot listen on {addr} for the {what}: {source} (choose another address or port, or stop whatever holds it)"
+    )]
     Bind {
         /// Which listener.
         what: &'static str,

@@ -9,13 +9,13 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use axum::Extension;
 use axum::Router;
 use axum::body::Body;
 use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
-use axum::Extension;
 use bytes::{Bytes, BytesMut};
 use http_body_util::BodyExt;
 
@@ -127,7 +127,11 @@ async fn pds_endpoint(
             deliver(reply, connection.as_ref()).await
         }
         Ok(Err(BodyError::Broken(e))) => {
-            let reply = engine.refuse(inbound, 400, &format!("the request body could not be read: {e}"));
+            let reply = engine.refuse(
+                inbound,
+                400,
+                &format!("the request body could not be read: {e}"),
+            );
             deliver(reply, connection.as_ref()).await
         }
         Ok(Ok(bytes)) => {

@@ -43,7 +43,10 @@ mod tests {
     fn globs() {
         assert!(glob_matches("SMI*", "smith"));
         assert!(glob_matches("smith", "SMITH"));
-        assert!(glob_matches("*:ods:rhm:*", "urn:nhs-uk:identity:ods:RHM:team1:C"));
+        assert!(glob_matches(
+            "*:ods:rhm:*",
+            "urn:nhs-uk:identity:ods:RHM:team1:C"
+        ));
         assert!(glob_matches("*", ""));
         assert!(!glob_matches("SMI*", "SM"));
         assert!(!glob_matches("SMITH", "SMITHS"));

@@ -42,18 +42,23 @@ pub fn watch(
     paths: &[PathBuf],
     report: impl Fn(Result<ReloadSummary, String>) + Send + 'static,
 ) -> Result<ScenarioWatch, WatchError> {
-    let files: Vec<PathBuf> = paths.iter().filter(|p| p.is_file()).map(|p| absolute(p)).collect();
-    let folders: Vec<PathBuf> = paths.iter().filter(|p| p.is_dir()).map(|p| absolute(p)).collect();
+    let files: Vec<PathBuf> = paths
+        .iter()
+        .filter(|p| p.is_file())
+        .map(|p| absolute(p))
+        .collect();
+    let folders: Vec<PathBuf> = paths
+        .iter()
+        .filter(|p| p.is_dir())
+        .map(|p| absolute(p))
+        .collect();
     let relevant = {
         let files = files.clone();
         let folders = folders.clone();
         move |p: &Path| {
             files.iter().any(|f| f == p)
                 || (folders.iter().any(|d| p.parent() == Some(d.as_path()))
-                    && matches!(
-                        p.extension().and_then(|e| e.to_str()),
-                        Some("yaml" | "yml")
-                    ))
+                    && matches!(p.extension().and_then(|e| e.to_str()), Some("yaml" | "yml")))
         }
     };
     let handler = move |result: DebounceEventResult| {
@@ -66,12 +71,11 @@ pub fn watch(
             report(engine.reload());
         }
     };
-    let mut debouncer = new_debouncer(Duration::from_millis(250), None, handler).map_err(|source| {
-        WatchError {
+    let mut debouncer =
+        new_debouncer(Duration::from_millis(250), None, handler).map_err(|source| WatchError {
             path: paths.first().cloned().unwrap_or_default(),
             source,
-        }
-    })?;
+        })?;
     let mut watched: Vec<PathBuf> = files
         .iter()
         .filter_map(|f| f.parent().map(Path::to_path_buf))
@@ -82,7 +86,10 @@ pub fn watch(
     for dir in watched {
         debouncer
             .watch(&dir, RecursiveMode::NonRecursive)
-            .map_err(|source| WatchError { path: dir.clone(), source })?;
+            .map_err(|source| WatchError {
+                path: dir.clone(),
+                source,
+            })?;
     }
     Ok(ScenarioWatch {
         _debouncer: debouncer,

@@ -118,7 +118,11 @@ fn code_of(reply: &Reply) -> String {
             format!(
                 "fault {} {}",
                 fault.code.local_name(),
-                fault.detail.as_ref().map(|d| d.error_code.as_str().to_owned()).unwrap_or_default()
+                fault
+                    .detail
+                    .as_ref()
+                    .map(|d| d.error_code.as_str().to_owned())
+                    .unwrap_or_default()
             )
         }
     }
@@ -126,13 +130,22 @@ fn code_of(reply: &Reply) -> String {
 
 fn verify(nhs: &str, dob: &str) -> TraceQuery {
     TraceQuery {
-        nhs_number: Some(QueryParam::new(Parameter::NhsNumber, Identifier::nhs_number(nhs))),
+        nhs_number: Some(QueryParam::new(
+            Parameter::NhsNumber,
+            Identifier::nhs_number(nhs),
+        )),
         date_of_birth: Some(QueryParam::new(Parameter::DateOfBirth, dob.to_owned())),
         ..TraceQuery::default()
     }
 }
 
-fn trace(surname: &str, given: Option<&str>, gender: &str, dob: &str, postcode: Option<&str>) -> TraceQuery {
+fn trace(
+    surname: &str,
+    given: Option<&str>,
+    gender: &str,
+    dob: &str,
+    postcode: Option<&str>,
+) -> TraceQuery {
     TraceQuery {
         date_of_birth: Some(QueryParam::new(Parameter::DateOfBirth, dob.to_owned())),
         gender: Some(QueryParam::new(
@@ -156,43 +169,116 @@ fn trace(surname: &str, given: Option<&str>, gender: &str, dob: &str, postcode: 
 fn cross_checks() {
     let e = engine();
     let op = Operation::VerifyNhsNumber;
-    assert_eq!(code_of(&send(&e, op, verify("9000000009", "19800101"))), "SMSP-0000");
-    assert_eq!(code_of(&send(&e, op, verify("9000000009", "19800102"))), "DEMOG-0040");
-    assert_eq!(code_of(&send(&e, op, verify("9000000092", "19800101"))), "DEMOG-0001");
-    assert_eq!(code_of(&send(&e, op, verify("900000000", "19800101"))), "DEMOG-0042");
-    assert_eq!(code_of(&send(&e, op, verify("9000000033", "19600101"))), "DEMOG-0017");
-    assert_eq!(code_of(&send(&e, op, verify("9000000041", "19500101"))), "DEMOG-0022");
+    assert_eq!(
+        code_of(&send(&e, op, verify("9000000009", "19800101"))),
+        "SMSP-0000"
+    );
+    assert_eq!(
+        code_of(&send(&e, op, verify("9000000009", "19800102"))),
+        "DEMOG-0040"
+    );
+    assert_eq!(
+        code_of(&send(&e, op, verify("9000000092", "19800101"))),
+        "DEMOG-0001"
+    );
+    assert_eq!(
+        code_of(&send(&e, op, verify("900000000", "19800101"))),
+        "DEMOG-0042"
+    );
+    assert_eq!(
+        code_of(&send(&e, op, verify("9000000033", "19600101"))),
+        "DEMOG-0017"
+    );
+    assert_eq!(
+        code_of(&send(&e, op, verify("9000000041", "19500101"))),
+        "DEMOG-0022"
+    );
     // A partial date is refused in a cross-check (SMSP-0001 from the checker).
-    assert_eq!(code_of(&send(&e, op, verify("9000000009", "1980"))), "SMSP-0001");
+    assert_eq!(
+        code_of(&send(&e, op, verify("9000000009", "1980"))),
+        "SMSP-0001"
+    );
 }
 
 #[test]
 fn traces() {
     let e = engine();
     let op = Operation::GetNhsNumber;
-    assert_eq!(code_of(&send(&e, op, trace("SMITH", None, "1", "19800101", None))), "SMSP-0000");
-    assert_eq!(code_of(&send(&e, op, trace("SM*", None, "1", "1980", None))), "SMSP-0000");
-    assert_eq!(code_of(&send(&e, op, trace("DOUBLE", None, "2", "19700101", None))), "DEMOG-0007");
-    assert_eq!(code_of(&send(&e, op, trace("DOUBLE", Some("ANNE"), "2", "19700101", None))), "SMSP-0000");
-    assert_eq!(code_of(&send(&e, op, trace("DOUBLE", None, "2", "19700101", Some("KT10 0HW")))), "SMSP-0000");
-    assert_eq!(code_of(&send(&e, op, trace("NOBODY", None, "2", "19700101", None))), "DEMOG-0001");
-    assert_eq!(code_of(&send(&e, op, trace("MERGED", None, "1", "19600101", None))), "DEMOG-0017");
+    assert_eq!(
+        code_of(&send(&e, op, trace("SMITH", None, "1", "19800101", None))),
+        "SMSP-0000"
+    );
+    assert_eq!(
+        code_of(&send(&e, op, trace("SM*", None, "1", "1980", None))),
+        "SMSP-0000"
+    );
+    assert_eq!(
+        code_of(&send(&e, op, trace("DOUBLE", None, "2", "19700101", None))),
+        "DEMOG-0007"
+    );
+    assert_eq!(
+        code_of(&send(
+            &e,
+            op,
+            trace("DOUBLE", Some("ANNE"), "2", "19700101", None)
+        )),
+        "SMSP-0000"
+    );
+    assert_eq!(
+        code_of(&send(
+            &e,
+            op,
+            trace("DOUBLE", None, "2", "19700101", Some("KT10 0HW"))
+        )),
+        "SMSP-0000"
+    );
+    assert_eq!(
+        code_of(&send(&e, op, trace("NOBODY", None, "2", "19700101", None))),
+        "DEMOG-0001"
+    );
+    assert_eq!(
+        code_of(&send(&e, op, trace("MERGED", None, "1", "19600101", None))),
+        "DEMOG-0017"
+    );
     // Gender code 3 is content the schema refuses: SMSP-0001 with HTTP 200.
-    assert_eq!(code_of(&send(&e, op, trace("SMITH", None, "3", "19800101", None))), "SMSP-0001");
+    assert_eq!(
+        code_of(&send(&e, op, trace("SMITH", None, "3", "19800101", None))),
+        "SMSP-0001"
+    );
 }
 
 #[test]
 fn details_are_shaped() {
     let e = engine();
-    let reply = send(&e, Operation::GetPatientDetailsBySearch, trace("HIDDEN", None, "2", "19900101", None));
-    let Delivery::Http { body, .. } = &reply.delivery else { panic!() };
+    let reply = send(
+        &e,
+        Operation::GetPatientDetailsBySearch,
+        trace("HIDDEN", None, "2", "19900101", None),
+    );
+    let Delivery::Http { body, .. } = &reply.delivery else {
+        panic!()
+    };
     let text = std::str::from_utf8(body).unwrap();
     assert!(text.contains("SMSP-0000"), "{text}");
-    assert!(!text.contains("<addr"), "sensitive record withholds addresses: {text}");
-    let reply = send(&e, Operation::GetPatientDetailsByNhsNumber, verify("9000000009", "19800101"));
-    let Delivery::Http { body, .. } = &reply.delivery else { panic!() };
+    assert!(
+        !text.contains("<addr"),
+        "sensitive record withholds addresses: {text}"
+    );
+    let reply = send(
+        &e,
+        Operation::GetPatientDetailsByNhsNumber,
+        verify("9000000009", "19800101"),
+    );
+    let Delivery::Http { body, .. } = &reply.delivery else {
+        panic!()
+    };
     let text = std::str::from_utf8(body).unwrap();
-    assert!(text.contains("<given>JOHN</given>") && !text.contains("PAUL") && !text.contains("<prefix>"), "{text}");
+    assert!(
+        text.contains("<given>JOHN</given>")
+            && !text.contains("PAUL")
+            && !text.contains("<prefix>"),
+        "{text}"
+    );
     assert_eq!(text.matches("<streetAddressLine").count(), 5, "{text}");
 }
 
@@ -201,16 +287,50 @@ fn rules_take_precedence_and_count() {
     let e = engine();
     let op = Operation::GetNhsNumber;
     let busy = |r: &Reply| matches!(&r.delivery, Delivery::Http { status: 503, .. });
-    assert!(busy(&send(&e, op, trace("RETRY", None, "1", "19800101", None))));
-    assert!(busy(&send(&e, op, trace("RETRY", None, "1", "19800101", None))));
-    assert_eq!(code_of(&send(&e, op, trace("RETRY", None, "1", "19800101", None))), "DEMOG-0001");
+    assert!(busy(&send(
+        &e,
+        op,
+        trace("RETRY", None, "1", "19800101", None)
+    )));
+    assert!(busy(&send(
+        &e,
+        op,
+        trace("RETRY", None, "1", "19800101", None)
+    )));
+    assert_eq!(
+        code_of(&send(&e, op, trace("RETRY", None, "1", "19800101", None))),
+        "DEMOG-0001"
+    );
     e.reset();
-    assert!(busy(&send(&e, op, trace("RETRY", None, "1", "19800101", None))));
-    assert_eq!(code_of(&send(&e, op, trace("DOWN", None, "1", "19800101", None))), "SMSP-0004");
-    assert_eq!(code_of(&send(&e, op, trace("CACHED", None, "2", "19910101", None))), "SMSP-0003");
-    assert_eq!(code_of(&send(&e, op, trace("ONCE", None, "2", "19910101", None))), "fault Server 2100");
-    assert_eq!(code_of(&send(&e, op, trace("ONCE", None, "2", "19910101", None))), "DEMOG-0001");
-    assert_eq!(code_of(&send(&e, Operation::VerifyNhsNumber, verify("9990000042", "19800101"))), "SMSP-9999");
+    assert!(busy(&send(
+        &e,
+        op,
+        trace("RETRY", None, "1", "19800101", None)
+    )));
+    assert_eq!(
+        code_of(&send(&e, op, trace("DOWN", None, "1", "19800101", None))),
+        "SMSP-0004"
+    );
+    assert_eq!(
+        code_of(&send(&e, op, trace("CACHED", None, "2", "19910101", None))),
+        "SMSP-0003"
+    );
+    assert_eq!(
+        code_of(&send(&e, op, trace("ONCE", None, "2", "19910101", None))),
+        "fault Server 2100"
+    );
+    assert_eq!(
+        code_of(&send(&e, op, trace("ONCE", None, "2", "19910101", None))),
+        "DEMOG-0001"
+    );
+    assert_eq!(
+        code_of(&send(
+            &e,
+            Operation::VerifyNhsNumber,
+            verify("9990000042", "19800101")
+        )),
+        "SMSP-9999"
+    );
 }
 
 #[test]
@@ -224,7 +344,8 @@ fn envelope_defects_are_faults_and_journaled() {
         client: None,
     });
     assert_eq!(code_of(&reply), "fault Client 1000");
-    let soap12 = br#"<e:Envelope xmlns:e="http://www.w3.org/2003/05/soap-envelope"><e:Body/></e:Envelope>"#;
+    let soap12 =
+        br#"<e:Envelope xmlns:e="http://www.w3.org/2003/05/soap-envelope"><e:Body/></e:Envelope>"#;
     let reply = e.handle(Inbound {
         body: Bytes::from_static(soap12),
         content_type: Some("application/soap+xml".to_owned()),

@@ -32,7 +32,11 @@ pub(crate) fn run(args: &CertsArgs, out: &mut dyn Write) -> Result<(), CliError>
     let (dev, created) = pki::ensure_dev_pki(&args.out).map_err(pki_error)?;
     let mut text = format!(
         "{} development PKI in {}\n  CA certificate:     {}\n  server certificate: {} (key {})\n  client certificate: {} (key {})\n",
-        if created { "wrote a" } else { "kept the existing" },
+        if created {
+            "wrote a"
+        } else {
+            "kept the existing"
+        },
         dev.dir.display(),
         dev.ca_cert.display(),
         dev.server_cert.display(),

@@ -85,7 +85,9 @@ pub(crate) enum CliError {
     #[error("the scenario has errors:\n{errors}")]
     #[diagnostic(
         code(smsp::scenario),
-        help("fix the places named above; `smsp scenario schema` prints the format, scenarios/README.md explains it")
+        help(
+            "fix the places named above; `smsp scenario schema` prints the format, scenarios/README.md explains it"
+        )
     )]
     Scenario {
         /// The errors, one per line.

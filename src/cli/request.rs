@@ -6,8 +6,8 @@ use std::io::Write;
 use clap::{Args, ValueEnum};
 use smsp_protocol::messages::{self, Sender};
 use smsp_protocol::{
-    AuditIdentity, CodedValue, Identifier, Operation, Parameter, PersonName, QueryParam,
-    RandomIds, SystemClock, TraceQuery, WriteOptions, ns, to_xml_with,
+    AuditIdentity, CodedValue, Identifier, Operation, Parameter, PersonName, QueryParam, RandomIds,
+    SystemClock, TraceQuery, WriteOptions, ns, to_xml_with,
 };
 
 use super::{CliError, emit};
@@ -52,13 +52,21 @@ pub(crate) struct RequestArgs {
     #[arg(long, value_name = "POSTCODE")]
     postcode: Option<String>,
     /// wsa:To, the endpoint URL.
-    #[arg(long, value_name = "URL", default_value = "https://127.0.0.1:8443/smsp/pds")]
+    #[arg(
+        long,
+        value_name = "URL",
+        default_value = "https://127.0.0.1:8443/smsp/pds"
+    )]
     to: String,
     /// wsse:Username.
     #[arg(long, value_name = "NAME", default_value = "smsp-cli")]
     username: String,
     /// itk:auditIdentity/itk:id/@uri (MSCA-AUD-04).
-    #[arg(long, value_name = "URI", default_value = "urn:nhs-uk:identity:ods:X09:SYS:smsp-cli")]
+    #[arg(
+        long,
+        value_name = "URI",
+        default_value = "urn:nhs-uk:identity:ods:X09:SYS:smsp-cli"
+    )]
     audit_identity: String,
     /// Indent the XML.
     #[arg(long)]

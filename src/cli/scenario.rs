@@ -74,7 +74,9 @@ pub(crate) fn run(args: &ScenarioArgs, out: &mut dyn Write) -> Result<(), CliErr
             })?;
             let file = opentest::import_opentest_csv(&text).map_err(|e| CliError::Input {
                 message: format!("{}: {e}", csv.display()),
-                help: Some("the file must have the OpenTest patient list's header row and columns".into()),
+                help: Some(
+                    "the file must have the OpenTest patient list's header row and columns".into(),
+                ),
             })?;
             let yaml = opentest::to_yaml(
                 &file,

@@ -106,6 +106,16 @@ pub(crate) struct TlsArgs {
     plain_http: bool,
 }
 
+/// The clocks and id source of a run.
+struct TimeAndIds {
+    /// Stamps the journal.
+    clock: Arc<dyn Clock>,
+    /// Judges request timestamps, when not `clock`.
+    judge: Option<Arc<dyn Clock>>,
+    /// Message, tracking and payload ids.
+    ids: Arc<dyn IdSource>,
+}
+
 /// The TLS mode chosen, with what to print about it.
 enum TlsMode {
     Plain,
@@ -126,22 +136,29 @@ pub(crate) fn run(args: &SimulateArgs) -> Result<(), CliError> {
     let scenario = load_scenario(&scenario_args, &codes)?;
 
     let (tls_config, mode) = tls_setup(&args.tls)?;
-    let (clock, judge, ids): (Arc<dyn Clock>, Option<Arc<dyn Clock>>, Arc<dyn IdSource>) =
-        match args.seed {
-            None => (Arc::new(SystemClock), None, Arc::new(RandomIds)),
-            Some(seed) => {
-                let start = match &args.clock {
-                    Some(text) => parse_time(text)?,
-                    None => time::macros::datetime!(2026-01-01 00:00:00 UTC),
-                };
-                let clock: Arc<dyn Clock> = Arc::new(FixedClock::stepping(start, 1));
-                let judge: Option<Arc<dyn Clock>> = match &args.clock {
-                    Some(_) => None,
-                    None => Some(Arc::new(SystemClock)),
-                };
-                (clock, judge, Arc::new(SeededIds::new(seed)))
+    let TimeAndIds { clock, judge, ids } = match args.seed {
+        None => TimeAndIds {
+            clock: Arc::new(SystemClock),
+            judge: None,
+            ids: Arc::new(RandomIds),
+        },
+        Some(seed) => {
+            let start = match &args.clock {
+                Some(text) => parse_time(text)?,
+                None => time::macros::datetime!(2026-01-01 00:00:00 UTC),
+            };
+            let clock: Arc<dyn Clock> = Arc::new(FixedClock::stepping(start, 1));
+            let judge: Option<Arc<dyn Clock>> = match &args.clock {
+                Some(_) => None,
+                None => Some(Arc::new(SystemClock)),
+            };
+            TimeAndIds {
+                clock,
+                judge,
+                ids: Arc::new(SeededIds::new(seed)),
             }
-        };
+        }
+    };
     let mut journal = Journal::in_memory(args.journal_capacity);
     if let Some(path) = &args.journal {
         journal = journal.with_file(path).map_err(|e| CliError::Input {
@@ -149,7 +166,8 @@ pub(crate) fn run(args: &SimulateArgs) -> Result<(), CliError> {
             help: Some("give --journal a path in a folder that exists and is writable".into()),
         })?;
     }
-    let mut engine = Engine::new(scenario, journal, clock, ids, EngineConfig::default()).with_loader(loader);
+    let mut engine =
+        Engine::new(scenario, journal, clock, ids, EngineConfig::default()).with_loader(loader);
     if let Some(judge) = judge {
         engine = engine.with_judge_clock(judge);
     }
@@ -215,7 +233,10 @@ pub(crate) fn load_codes(path: Option<&Path>) -> Result<ResponseCodeTable, CliEr
 }
 
 /// Loads the scenarios named on the command line (built-in default when none).
-pub(crate) fn load_scenario(args: &[String], codes: &ResponseCodeTable) -> Result<Scenario, CliError> {
+pub(crate) fn load_scenario(
+    args: &[String],
+    codes: &ResponseCodeTable,
+) -> Result<Scenario, CliError> {
     let scenario_error = |e: load::ScenarioErrors| CliError::Scenario {
         errors: e.to_string(),
     };
@@ -273,9 +294,11 @@ fn tls_setup(args: &TlsArgs) -> Result<(Option<Arc<rustls::ServerConfig>>, TlsMo
     if args.plain_http {
         return Ok((None, TlsMode::Plain));
     }
-    let tls_error = |e: tls::TlsError| CliError::Input {
+    let tls_error = |e: tls::TlsError| {
+        CliError::Input {
         message: e.to_string(),
         help: Some("give PEM files with --tls-cert/--tls-key/--client-ca, use --dev-tls DIR for a development PKI, or --plain-http".into()),
+    }
     };
     if let (Some(cert), Some(key), Some(ca)) = (&args.tls_cert, &args.tls_key, &args.client_ca) {
         let config = tls::server_config(cert, key, ca).map_err(tls_error)?;
@@ -293,7 +316,8 @@ fn tls_setup(args: &TlsArgs) -> Result<(Option<Arc<rustls::ServerConfig>>, TlsMo
             dir.display()
         )),
     })?;
-    let config = tls::server_config(&dev.server_cert, &dev.server_key, &dev.ca_cert).map_err(tls_error)?;
+    let config =
+        tls::server_config(&dev.server_cert, &dev.server_key, &dev.ca_cert).map_err(tls_error)?;
     Ok((Some(config), TlsMode::Dev(dev, created)))
 }
 
@@ -320,7 +344,9 @@ fn announce(running: &Running, mode: &TlsMode, engine: &Engine) {
             .join(", ")
     );
     if let Some(admin) = running.admin_addr {
-        println!("admin API listening on http://{admin}/__admin/ (live journal: http://{admin}/__admin/ui)");
+        println!(
+            "admin API listening on http://{admin}/__admin/ (live journal: http://{admin}/__admin/ui)"
+        );
     }
     let example = "smsp request verifyNHSNumber --nhs-number 9990000018 --birth-date 19800131";
     match mode {

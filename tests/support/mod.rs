@@ -45,7 +45,9 @@ impl Simulator {
     /// Starts `smsp simulate` with `args` plus free loopback ports, plain HTTP unless the
     /// args choose TLS, and waits until it says it is listening.
     pub fn start(args: &[&str], workdir: &Path) -> Simulator {
-        let tls = args.iter().any(|a| a.starts_with("--dev-tls") || *a == "--tls-cert");
+        let tls = args
+            .iter()
+            .any(|a| a.starts_with("--dev-tls") || *a == "--tls-cert");
         let mut cmd = smsp();
         cmd.current_dir(workdir)
             .arg("simulate")
@@ -236,7 +238,13 @@ pub fn request_xml(op: Operation, query: TraceQuery, to: &str, audit: &str) -> S
         }],
         ..Sender::default()
     };
-    to_xml(&messages::request(op, query, &sender, &SystemClock, &RandomIds))
+    to_xml(&messages::request(
+        op,
+        query,
+        &sender,
+        &SystemClock,
+        &RandomIds,
+    ))
 }
 
 /// The response code of a response, or `fault <faultcode> <ErrorCode>` of a fault, or
@@ -264,7 +272,10 @@ pub fn outcome(body: &[u8]) -> String {
 /// A query by NHS number and date of birth.
 pub fn by_number(nhs: &str, dob: &str) -> TraceQuery {
     TraceQuery {
-        nhs_number: Some(QueryParam::new(Parameter::NhsNumber, Identifier::nhs_number(nhs))),
+        nhs_number: Some(QueryParam::new(
+            Parameter::NhsNumber,
+            Identifier::nhs_number(nhs),
+        )),
         date_of_birth: Some(QueryParam::new(Parameter::DateOfBirth, dob.to_owned())),
         ..TraceQuery::default()
     }

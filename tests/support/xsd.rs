@@ -41,13 +41,18 @@ pub fn validate_bodies(bodies: &[Vec<u8>]) {
     let mut by_schema: BTreeMap<&'static str, Vec<(PathBuf, String)>> = BTreeMap::new();
     let mut n = 0;
     for body in bodies {
-        let Ok(parsed) = parse_message(body, None) else { continue };
+        let Ok(parsed) = parse_message(body, None) else {
+            continue;
+        };
         let text = String::from_utf8_lossy(body).into_owned();
         let mut add = |schema: &'static str, xml: String| {
             n += 1;
             let path = dir.path().join(format!("{n:05}.xml"));
             std::fs::write(&path, &xml).expect("write");
-            by_schema.entry(schema).or_default().push((path, text.clone()));
+            by_schema
+                .entry(schema)
+                .or_default()
+                .push((path, text.clone()));
         };
         match &parsed.envelope.body {
             Body::DistributionEnvelope(de) => {
@@ -98,7 +103,11 @@ fn validate(schema: &Path, docs: &[(PathBuf, String)]) -> Vec<String> {
         .map(|(p, body)| {
             let shown = p.display().to_string();
             let errors: Vec<&str> = stderr.lines().filter(|l| l.starts_with(&shown)).collect();
-            format!("{}:\n{}\n--- response ---\n{body}\n", schema.display(), errors.join("\n"))
+            format!(
+                "{}:\n{}\n--- response ---\n{body}\n",
+                schema.display(),
+                errors.join("\n")
+            )
         })
         .collect()
 }

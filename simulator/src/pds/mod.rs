@@ -117,11 +117,9 @@ pub(crate) fn cross_check_outcome(
             "DEMOG-0042",
             format!("{n:?} is not a new-style (ten-digit) NHS number"),
         ),
-        CrossCheck::Unknown(n) => Outcome::bare(
-            op,
-            "DEMOG-0001",
-            format!("no record has NHS number {n}"),
-        ),
+        CrossCheck::Unknown(n) => {
+            Outcome::bare(op, "DEMOG-0001", format!("no record has NHS number {n}"))
+        }
         CrossCheck::NotVerified {
             patient,
             mismatches,

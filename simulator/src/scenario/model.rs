@@ -508,7 +508,9 @@ pub struct HttpAction {
 /// An NHS number as written in a scenario: digits only (spaces are allowed and removed).
 /// Whether it must pass the modulus-11 check depends on the patient's `old_style` flag, which
 /// the loader checks with the whole record in view.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, JsonSchema)]
+#[derive(
+    Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
+)]
 #[serde(try_from = "String", into = "String")]
 #[schemars(with = "String")]
 pub struct NhsNumberText(String);
@@ -541,7 +543,9 @@ impl From<NhsNumberText> for String {
 
 /// A date as HL7 TS digits: YYYY, YYYYMM, YYYYMMDD, or with a time (YYYYMMDDHHMM…).
 /// Dashes are allowed and removed (`1980-01-31`).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, JsonSchema)]
+#[derive(
+    Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
+)]
 #[serde(try_from = "DateInput", into = "String")]
 #[schemars(with = "String")]
 pub struct HlDate(String);
@@ -578,7 +582,9 @@ impl TryFrom<DateInput> for HlDate {
         }
         let month = digits.get(4..6).map(|m| m.parse::<u8>().unwrap_or(0));
         let day = digits.get(6..8).map(|d| d.parse::<u8>().unwrap_or(0));
-        if month.is_some_and(|m| !(1..=12).contains(&m)) || day.is_some_and(|d| !(1..=31).contains(&d)) {
+        if month.is_some_and(|m| !(1..=12).contains(&m))
+            || day.is_some_and(|d| !(1..=31).contains(&d))
+        {
             return Err(format!("date {s:?} has no such month or day"));
         }
         Ok(HlDate(digits))
