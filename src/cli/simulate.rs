@@ -232,7 +232,8 @@ pub(crate) fn load_codes(path: Option<&Path>) -> Result<ResponseCodeTable, CliEr
     }
 }
 
-/// Loads the scenarios named on the command line (built-in default when none).
+/// Loads the scenarios named on the command line (built-in default when none), checked as one
+/// scenario: duplicates and references are checked across every file.
 pub(crate) fn load_scenario(
     args: &[String],
     codes: &ResponseCodeTable,
@@ -243,44 +244,29 @@ pub(crate) fn load_scenario(
     if args.is_empty() {
         return load::builtin_default(codes).map_err(scenario_error);
     }
-    let mut merged: Option<Scenario> = None;
-    let mut paths: Vec<PathBuf> = Vec::new();
-    let flush = |paths: &mut Vec<PathBuf>, merged: &mut Option<Scenario>| -> Result<(), CliError> {
-        if !paths.is_empty() {
-            let s = load::load_paths(paths, codes).map_err(scenario_error)?;
-            merge(merged, s);
-            paths.clear();
-        }
-        Ok(())
-    };
+    let mut sources = Vec::new();
     for a in args {
-        if let Some(name) = a.strip_prefix("builtin:") {
-            flush(&mut paths, &mut merged)?;
-            let s = load::builtin(name, codes)
-                .ok_or_else(|| CliError::Input {
+        match a.strip_prefix("builtin:") {
+            Some(name) if load::BUILTIN_NAMES.contains(&name) => {
+                sources.push(load::ScenarioSource::Builtin(name.to_owned()));
+            }
+            Some(name) => {
+                return Err(CliError::Input {
                     message: format!("there is no built-in scenario {name:?}"),
-                    help: Some("built-in scenarios: builtin:default, builtin:tkw-triggers".into()),
-                })?
-                .map_err(scenario_error)?;
-            merge(&mut merged, s);
-        } else {
-            paths.push(PathBuf::from(a));
+                    help: Some(format!(
+                        "built-in scenarios: {}",
+                        load::BUILTIN_NAMES
+                            .iter()
+                            .map(|n| format!("builtin:{n}"))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    )),
+                });
+            }
+            None => sources.push(load::ScenarioSource::Path(PathBuf::from(a))),
         }
     }
-    flush(&mut paths, &mut merged)?;
-    Ok(merged.unwrap_or_default())
-}
-
-/// Adds `next` to `merged` (rules and patients appended; the first file's options win).
-fn merge(merged: &mut Option<Scenario>, next: Scenario) {
-    match merged {
-        None => *merged = Some(next),
-        Some(m) => {
-            m.sources.extend(next.sources);
-            m.rules.extend(next.rules);
-            m.patients.extend(next.patients);
-        }
-    }
+    load::load_sources(&sources, codes).map_err(scenario_error)
 }
 
 fn watch_paths(args: &[String]) -> Vec<PathBuf> {
