@@ -256,35 +256,7 @@ impl Engine {
             .and_then(transport::soap_action)
             .map(str::to_owned);
         let charset = inbound.content_type.as_deref().and_then(transport::charset);
-        let mut entry = Exchange {
-            id: self.journal.next_id(),
-            received_at: format_time(received_at),
-            latency_ms: 0.0,
-            delay_ms: None,
-            peer: inbound.peer.map(|p| p.to_string()),
-            client: inbound.client.clone(),
-            operation: None,
-            soap_action: soap_action.clone(),
-            message_id: None,
-            tracking_id: None,
-            timestamp_created: None,
-            username: None,
-            audit_identities: Vec::new(),
-            query: None,
-            answer: Answer {
-                kind: AnswerKind::Response,
-                http_status: None,
-                response_code: None,
-                fault_code: None,
-                error_code: None,
-            },
-            rule: None,
-            patient: None,
-            reason: String::new(),
-            findings: Vec::new(),
-            request: RecordedBody::new(inbound.content_type.clone(), &inbound.body),
-            response: None,
-        };
+        let mut entry = self.new_entry(&inbound, soap_action.clone(), received_at);
 
         let decision = match parse_message_with(&inbound.body, charset, &self.config.parse_limits) {
             Err(e) => {
@@ -329,37 +301,12 @@ impl Engine {
     /// Journals a request the server refused before it reached the engine (body too large,
     /// too slow, wrong method or media type) and returns the HTTP answer to send.
     pub fn refuse(&self, inbound: Inbound, status: u16, reason: &str) -> Reply {
-        let received_at = self.clock.now();
         let body = Bytes::from(format!("{reason}\n"));
-        let entry = Exchange {
-            id: self.journal.next_id(),
-            received_at: format_time(received_at),
-            latency_ms: 0.0,
-            delay_ms: None,
-            peer: inbound.peer.map(|p| p.to_string()),
-            client: inbound.client,
-            operation: None,
-            soap_action: inbound.soap_action,
-            message_id: None,
-            tracking_id: None,
-            timestamp_created: None,
-            username: None,
-            audit_identities: Vec::new(),
-            query: None,
-            answer: Answer {
-                kind: AnswerKind::Http,
-                http_status: Some(status),
-                response_code: None,
-                fault_code: None,
-                error_code: None,
-            },
-            rule: None,
-            patient: None,
-            reason: reason.to_owned(),
-            findings: Vec::new(),
-            request: RecordedBody::new(inbound.content_type, &inbound.body),
-            response: Some(RecordedBody::new(Some("text/plain".to_owned()), &body)),
-        };
+        let mut entry = self.new_entry(&inbound, inbound.soap_action.clone(), self.clock.now());
+        entry.answer.kind = AnswerKind::Http;
+        entry.answer.http_status = Some(status);
+        entry.reason = reason.to_owned();
+        entry.response = Some(RecordedBody::new(Some("text/plain".to_owned()), &body));
         let exchange_id = entry.id;
         self.journal.record(entry);
         Reply {
@@ -370,6 +317,44 @@ impl Engine {
                 body,
             },
             exchange_id,
+        }
+    }
+
+    /// A journal entry for `inbound`, stamped now, with nothing decided yet.
+    fn new_entry(
+        &self,
+        inbound: &Inbound,
+        soap_action: Option<String>,
+        received_at: time::OffsetDateTime,
+    ) -> Exchange {
+        Exchange {
+            id: self.journal.next_id(),
+            received_at: format_time(received_at),
+            latency_ms: 0.0,
+            delay_ms: None,
+            peer: inbound.peer.map(|p| p.to_string()),
+            client: inbound.client.clone(),
+            operation: None,
+            soap_action,
+            message_id: None,
+            tracking_id: None,
+            timestamp_created: None,
+            username: None,
+            audit_identities: Vec::new(),
+            query: None,
+            answer: Answer {
+                kind: AnswerKind::Response,
+                http_status: None,
+                response_code: None,
+                fault_code: None,
+                error_code: None,
+            },
+            rule: None,
+            patient: None,
+            reason: String::new(),
+            findings: Vec::new(),
+            request: RecordedBody::new(inbound.content_type.clone(), &inbound.body),
+            response: None,
         }
     }
 

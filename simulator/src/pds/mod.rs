@@ -101,17 +101,7 @@ pub(crate) fn cross_check_outcome(
             ),
         },
         CrossCheck::Superseded { old, current } => superseded(op, old, current, options, &body),
-        CrossCheck::Invalidated(p) => Outcome {
-            patient: Some(p.nhs_number.as_str().to_owned()),
-            ..Outcome::bare(
-                op,
-                "DEMOG-0022",
-                format!(
-                    "NHS number {} has been invalidated and has no replacement",
-                    p.nhs_number.as_str()
-                ),
-            )
-        },
+        CrossCheck::Invalidated(p) => invalidated(op, p),
         CrossCheck::NotNewStyle(n) => Outcome::bare(
             op,
             "DEMOG-0042",
@@ -164,17 +154,7 @@ pub(crate) fn trace_outcome(
             patient,
             via_superseded: Some(old),
         } => superseded(op, old, patient, options, &body),
-        Trace::Single { patient, .. } if patient.invalidated => Outcome {
-            patient: Some(patient.nhs_number.as_str().to_owned()),
-            ..Outcome::bare(
-                op,
-                "DEMOG-0022",
-                format!(
-                    "the single matching record, {}, has been invalidated",
-                    patient.nhs_number.as_str()
-                ),
-            )
-        },
+        Trace::Single { patient, .. } if patient.invalidated => invalidated(op, patient),
         Trace::Single { patient, .. } => Outcome {
             content: body("SMSP-0000", patient),
             patient: Some(patient.nhs_number.as_str().to_owned()),
@@ -183,6 +163,21 @@ pub(crate) fn trace_outcome(
                 patient.nhs_number.as_str()
             ),
         },
+    }
+}
+
+/// DEMOG-0022: the record's number is no longer in use and has no replacement.
+fn invalidated(op: Operation, patient: &crate::scenario::Patient) -> Outcome {
+    Outcome {
+        patient: Some(patient.nhs_number.as_str().to_owned()),
+        ..Outcome::bare(
+            op,
+            "DEMOG-0022",
+            format!(
+                "NHS number {} has been invalidated and has no replacement",
+                patient.nhs_number.as_str()
+            ),
+        )
     }
 }
 
