@@ -27,6 +27,9 @@ use crate::tls::ClientIdentity;
 /// The path of the PDS mini service, as on NHS Digital's SMSP (SPEC.md §1.2).
 pub const PDS_PATH: &str = "/smsp/pds";
 
+/// Oversized bodies up to this size are read and discarded before the 413 is sent.
+const DRAIN_LIMIT: u64 = 16 * 1024 * 1024;
+
 /// Limits on request bodies.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct BodyLimits {
@@ -101,6 +104,16 @@ async fn pds_endpoint(
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<u64>().ok());
     if declared.is_some_and(|n| n > state.limits.max_bytes as u64) {
+        // Read (and discard) a moderately oversized body first, so the client, still sending,
+        // gets the 413 instead of a connection closed under it. Beyond DRAIN_LIMIT the
+        // connection is closed after the 413: reading gigabytes would be the attack.
+        if declared.is_some_and(|n| n <= DRAIN_LIMIT) {
+            let _ = tokio::time::timeout(
+                state.limits.read_timeout,
+                read_body(body, DRAIN_LIMIT as usize),
+            )
+            .await;
+        }
         let reply = engine.refuse(inbound, 413, &too_large(state.limits.max_bytes));
         return deliver(reply, connection.as_ref()).await;
     }
