@@ -1,6 +1,7 @@
 //! Scenarios: the YAML files a user writes ([`model`]), read and checked as a whole by
 //! [`load`], and merged into one [`Scenario`] the engine serves.
 
+pub mod generate;
 pub mod load;
 pub mod model;
 pub mod opentest;
