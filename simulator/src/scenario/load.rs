@@ -151,14 +151,12 @@ struct Pos {
 /// Checks the YAML syntax, the field names and each field's shape (NHS numbers are digits, dates
 /// are dates). Checks that need the whole scenario are [`load_paths`]'s.
 pub fn parse_file_text(path: &Path, text: &str) -> Result<ScenarioFile, ScenarioErrors> {
-    parse_with_outline(path, text).map(|(file, _)| file)
-}
-
-fn parse_with_outline(path: &Path, text: &str) -> Result<(ScenarioFile, Outline), ScenarioErrors> {
     if text.len() as u64 > MAX_SCENARIO_BYTES {
         return Err(too_big(path, text.len() as u64).into());
     }
-    let outline = Outline::scan(text);
+    // Only the hostile-input guards here: where items start is needed only to place a
+    // whole-scenario error, so that part of the outline is built later, and only if one is found.
+    let outline = Outline::guard(text);
     if let Some(pos) = outline.flow_too_deep {
         return Err(ScenarioError::new(
             path,
@@ -185,7 +183,7 @@ fn parse_with_outline(path: &Path, text: &str) -> Result<(ScenarioFile, Outline)
         .into());
     }
     match yaml_serde::from_str::<ScenarioFile>(text) {
-        Ok(file) => Ok((file, outline)),
+        Ok(file) => Ok(file),
         Err(e) => Err(yaml_error(path, text, &e).into()),
     }
 }
@@ -452,7 +450,16 @@ struct Parsed {
     display_name: String,
     sha256: String,
     file: ScenarioFile,
-    outline: Outline,
+    /// The text, kept to build the outline if an error has to be placed.
+    text: String,
+    outline: std::sync::OnceLock<Outline>,
+}
+
+impl Parsed {
+    /// Where items start, scanned on first use: a valid scenario never needs it.
+    fn outline(&self) -> &Outline {
+        self.outline.get_or_init(|| Outline::scan(&self.text))
+    }
 }
 
 fn load_inputs(
@@ -464,13 +471,14 @@ fn load_inputs(
     let mut all_parsed = errors.is_empty();
     for input in inputs {
         let sha256 = hex::encode(Sha256::digest(input.text.as_bytes()));
-        match parse_with_outline(&input.path, &input.text) {
-            Ok((file, outline)) => parsed.push(Parsed {
+        match parse_file_text(&input.path, &input.text) {
+            Ok(file) => parsed.push(Parsed {
                 path: input.path,
                 display_name: input.display_name,
                 sha256,
                 file,
-                outline,
+                text: input.text,
+                outline: std::sync::OnceLock::new(),
             }),
             Err(e) => {
                 all_parsed = false;
@@ -590,7 +598,7 @@ impl<'a> Checker<'a> {
     }
 
     fn error(&mut self, file: &Parsed, path: &str, message: String, help: Option<&str>) {
-        let (pos, exact) = file.outline.locate(path);
+        let (pos, exact) = file.outline().locate(path);
         let mut message = format!("{path}: {message}");
         if !exact && pos.is_some() {
             // Say so, so nobody hunts for the value on a line that only starts its item.
@@ -916,7 +924,7 @@ impl<'a> Checker<'a> {
     }
 
     fn describe(&self, r: PatientRef<'_>) -> String {
-        let (pos, _) = r.file.outline.locate(&format!("{}.nhs_number", r.path()));
+        let (pos, _) = r.file.outline().locate(&format!("{}.nhs_number", r.path()));
         match pos {
             Some(p) => format!("{} ({}:{})", r.path(), r.file.display_name, p.line),
             None => format!("{} ({})", r.path(), r.file.display_name),
@@ -945,6 +953,8 @@ struct Outline {
     aliases: Vec<(Pos, String)>,
     /// Where flow nesting first passed [`MAX_FLOW_DEPTH`].
     flow_too_deep: Option<Pos>,
+    /// Whether `spots` is filled (only when an error has to be placed).
+    record_spots: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -1014,13 +1024,29 @@ impl Outline {
     }
 
     fn record(&mut self, path: &str, line: usize, column: usize) {
+        if !self.record_spots {
+            return;
+        }
         self.spots
             .entry(path.to_owned())
             .or_insert(Pos { line, column });
     }
 
+    /// The whole outline: where items start, and the guards.
     fn scan(text: &str) -> Outline {
-        let mut out = Outline::default();
+        Outline::scan_with(text, true)
+    }
+
+    /// Only the hostile-input guards (aliases, flow depth), without recording where items start.
+    fn guard(text: &str) -> Outline {
+        Outline::scan_with(text, false)
+    }
+
+    fn scan_with(text: &str, record_spots: bool) -> Outline {
+        let mut out = Outline {
+            record_spots,
+            ..Outline::default()
+        };
         let mut st = ScanState::default();
         let text = text.strip_prefix('\u{feff}').unwrap_or(text);
         for (n, raw) in text.lines().enumerate() {
