@@ -462,6 +462,60 @@ impl Parsed {
     }
 }
 
+/// A parsed file and its SHA-256, or its errors.
+type ParseResult = Result<(ScenarioFile, String), ScenarioErrors>;
+
+/// Hashes and parses every input, the files of a folder spread over the machine's cores (a
+/// large scenario split into parts loads in parallel), results in input order.
+fn parse_all(inputs: Vec<Input>) -> Vec<(Input, ParseResult)> {
+    let parse = |input: &Input| -> ParseResult {
+        let sha256 = hex::encode(Sha256::digest(input.text.as_bytes()));
+        parse_file_text(&input.path, &input.text).map(|file| (file, sha256))
+    };
+    let workers = std::thread::available_parallelism().map_or(1, usize::from);
+    if inputs.len() < 2 || workers < 2 {
+        return inputs
+            .into_iter()
+            .map(|i| {
+                let r = parse(&i);
+                (i, r)
+            })
+            .collect();
+    }
+    let chunk = inputs.len().div_ceil(workers);
+    let results: Vec<ParseResult> = std::thread::scope(|scope| {
+        let handles: Vec<_> = inputs
+            .chunks(chunk)
+            .map(|part| {
+                (
+                    part,
+                    scope.spawn(move || part.iter().map(parse).collect::<Vec<_>>()),
+                )
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|(part, h)| {
+                // A parse never panics on input (the invariant); if one did, each file of
+                // that part says so rather than shifting the results of the others.
+                h.join().unwrap_or_else(|_| {
+                    part.iter()
+                        .map(|i| {
+                            Err(ScenarioError::new(
+                                &i.path,
+                                None,
+                                "internal error while parsing this file".to_owned(),
+                            )
+                            .into())
+                        })
+                        .collect()
+                })
+            })
+            .collect()
+    });
+    inputs.into_iter().zip(results).collect()
+}
+
 fn load_inputs(
     inputs: Vec<Input>,
     mut errors: Vec<ScenarioError>,
@@ -469,10 +523,9 @@ fn load_inputs(
 ) -> Result<Scenario, ScenarioErrors> {
     let mut parsed = Vec::new();
     let mut all_parsed = errors.is_empty();
-    for input in inputs {
-        let sha256 = hex::encode(Sha256::digest(input.text.as_bytes()));
-        match parse_file_text(&input.path, &input.text) {
-            Ok(file) => parsed.push(Parsed {
+    for (input, result) in parse_all(inputs) {
+        match result {
+            Ok((file, sha256)) => parsed.push(Parsed {
                 path: input.path,
                 display_name: input.display_name,
                 sha256,
