@@ -1076,6 +1076,21 @@ impl Outline {
         (None, false)
     }
 
+    /// Records the alias `*name` that starts at `chars[at]`.
+    fn alias_at(&mut self, chars: &[char], at: usize, line_no: usize) {
+        let name: String = chars[at + 1..]
+            .iter()
+            .take_while(|c| !c.is_whitespace() && !matches!(c, ',' | ']' | '}'))
+            .collect();
+        self.aliases.push((
+            Pos {
+                line: line_no,
+                column: at + 1,
+            },
+            name,
+        ));
+    }
+
     fn record(&mut self, path: &str, line: usize, column: usize) {
         if !self.record_spots {
             return;
@@ -1299,17 +1314,7 @@ impl Outline {
     ) {
         match chars[at] {
             '*' => {
-                let name: String = chars[at + 1..]
-                    .iter()
-                    .take_while(|c| !c.is_whitespace() && !matches!(c, ',' | ']' | '}'))
-                    .collect();
-                self.aliases.push((
-                    Pos {
-                        line: line_no,
-                        column: at + 1,
-                    },
-                    name,
-                ));
+                self.alias_at(chars, at, line_no);
             }
             '[' | '{' | '"' | '\'' => {
                 self.scan_flow(chars, at, line_no, &mut st.flow);
@@ -1375,17 +1380,7 @@ impl Outline {
                     }
                 }
                 '*' if token_start && flow.depth > 0 => {
-                    let name: String = chars[i + 1..]
-                        .iter()
-                        .take_while(|c| !c.is_whitespace() && !matches!(c, ',' | ']' | '}'))
-                        .collect();
-                    self.aliases.push((
-                        Pos {
-                            line: line_no,
-                            column: i + 1,
-                        },
-                        name,
-                    ));
+                    self.alias_at(chars, i, line_no);
                 }
                 _ => {}
             }
