@@ -1,4 +1,4 @@
-//! The SMSP conformance harness: suites and client plans, and the runner that speaks HTTP to
+//! The SMSP conformance harness: suites and data profiles, and the runner that speaks HTTP to
 //! whatever is under test (our simulator or a supplier's provider, by the same code path).
-//!
-//! Not built yet: the harness issue fills this crate. It exports nothing until then.
+
+pub mod suite;

@@ -1,5 +1,8 @@
-//! The run record (the stable contract between the harness and every report) and the pure
-//! renderers that turn it into JSON, JUnit, HTML and TOM evidence.
+//! The run record and its renderers. The harness produces a [`RunRecord`]; everything here
+//! reads one and writes files, so reports can be regenerated from a saved `run.json`.
 //!
-//! Not built yet: the harness issue fills this crate. It exports nothing until then, and it
-//! will never depend on another crate of ours.
+//! This crate depends on no other crate of ours.
+
+pub mod record;
+
+pub use record::*;

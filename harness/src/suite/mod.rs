@@ -1,0 +1,3 @@
+//! Suites of provider test cases and the data profiles that bind their patient roles.
+
+pub mod model;
