@@ -127,6 +127,15 @@ pub(crate) enum CliError {
         help: Option<String>,
     },
 
+    /// The command ran and what it checked failed (test cases, evidence). The details were
+    /// already printed; this is the closing line.
+    #[error("{message}")]
+    #[diagnostic(code(smsp::failed))]
+    Failed {
+        /// What failed, in one line, and where the details are.
+        message: String,
+    },
+
     /// Writing the command's output failed.
     #[error("cannot write output")]
     #[diagnostic(code(smsp::output))]
@@ -144,6 +153,7 @@ impl CliError {
                 exit_code::INPUT_UNREADABLE
             }
             CliError::Usage { .. } => exit_code::USAGE,
+            CliError::Failed { .. } => exit_code::CHECKS_FAILED,
             CliError::Output { .. } | CliError::Runtime { .. } => exit_code::RUNTIME,
         }
     }
