@@ -23,12 +23,19 @@ fn the_default_profile_binds_every_role_of_the_pds_suite() {
     let suite = load_suite("pds-provider", &codes).unwrap();
     let profile = load_profile("default").unwrap();
     let unbound = unbound_roles(&suite.file, &profile.file);
-    assert!(unbound.is_empty(), "roles the default profile does not bind: {unbound:?}");
+    assert!(
+        unbound.is_empty(),
+        "roles the default profile does not bind: {unbound:?}"
+    );
 }
 
 #[test]
 fn the_pds_suite_has_at_least_sixty_cases() {
     let codes = ResponseCodeTable::embedded();
     let suite = load_suite("pds-provider", &codes).unwrap();
-    assert!(suite.file.cases.len() >= 60, "{} cases", suite.file.cases.len());
+    assert!(
+        suite.file.cases.len() >= 60,
+        "{} cases",
+        suite.file.cases.len()
+    );
 }

@@ -1,13 +1,17 @@
 //! Command-line interface: the argument model (clap derive), dispatch to one module per subcommand,
 //! and the error type that carries a diagnostic and an exit code back to `main`.
 //!
-//! One module per subcommand: [`codes`], [`simulate`], [`certs`], [`scenario`], [`request`].
+//! One module per subcommand: [`demo`], [`simulate`], [`test`], [`suite`], [`certs`], [`scenario`],
+//! [`request`], [`codes`].
 
 mod certs;
 mod codes;
+mod demo;
 mod request;
 mod scenario;
 mod simulate;
+mod suite;
+mod test;
 
 use std::io::{self, Write};
 
@@ -34,6 +38,8 @@ pub(crate) struct Cli {
 /// The subcommands.
 #[derive(Debug, Subcommand)]
 enum Command {
+    /// Run the simulator and the PDS provider suite against it, and write the reports.
+    Demo(demo::DemoArgs),
     /// Serve the PDS mini service from scenarios (mutual TLS, admin API, journal).
     Simulate(Box<simulate::SimulateArgs>),
     /// Write a development PKI (CA, server and client certificates) for mutual TLS.
@@ -42,6 +48,10 @@ enum Command {
     Scenario(scenario::ScenarioArgs),
     /// Print a conformant PDS request, ready to send with curl.
     Request(request::RequestArgs),
+    /// Test an SMSP provider (or the built-in simulator) against a suite of requirement cases.
+    Test(test::TestArgs),
+    /// Check suite and data-profile files, or print the suite JSON Schema.
+    Suite(suite::SuiteArgs),
     /// List the SMSP response codes, their services and code-system OIDs.
     Codes(codes::CodesArgs),
 }
@@ -59,6 +69,15 @@ pub(crate) fn run(cli: Cli) -> Result<(), CliError> {
         Command::Certs(args) => certs::run(&args, &mut out),
         Command::Scenario(args) => scenario::run(&args, &mut out),
         Command::Request(args) => request::run(&args, &mut out),
+        Command::Suite(args) => suite::run(&args, &mut out),
+        Command::Demo(args) => {
+            drop(out);
+            return demo::run(&args);
+        }
+        Command::Test(args) => {
+            drop(out);
+            return test::run(&args);
+        }
     };
     match result.and_then(|()| out.flush().map_err(CliError::from)) {
         // A closed pipe (`smsp codes | head`) means the reader has all it wants, not a failure.

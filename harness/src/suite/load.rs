@@ -178,7 +178,11 @@ fn read_source(
         return Ok((origin, (*text).to_owned()));
     }
     let path = Path::new(name_or_path);
-    let known = builtins.iter().map(|(n, _, _)| *n).collect::<Vec<_>>().join(", ");
+    let known = builtins
+        .iter()
+        .map(|(n, _, _)| *n)
+        .collect::<Vec<_>>()
+        .join(", ");
     let meta = std::fs::metadata(path).map_err(|e| {
         SuiteError::new(path, None, format!("cannot read the {what}: {e}")).with_help(format!(
             "give a path to a YAML file, or a built-in {what} name: {known}"
@@ -238,7 +242,11 @@ fn has_alias(text: &str) -> bool {
         line.match_indices('*').any(|(i, _)| {
             let before = line[..i].trim_end();
             let after = line[i + 1..].chars().next();
-            (before.ends_with(':') || before.ends_with('-') || before.ends_with('[') || before.ends_with(',') || before.is_empty())
+            (before.ends_with(':')
+                || before.ends_with('-')
+                || before.ends_with('[')
+                || before.ends_with(',')
+                || before.is_empty())
                 && after.is_some_and(|c| c.is_ascii_alphanumeric() || c == '_')
         })
     })
@@ -282,14 +290,14 @@ pub fn load_profile(name_or_path: &str) -> Result<Profile, SuiteErrors> {
             .lines()
             .position(|l| l.trim_start().trim_end_matches(':') == role.as_str())
             .map(|n| (n + 1, 1));
-        if let Some(n) = facts.get("nhs_number") {
-            if n.len() != 10 || !n.bytes().all(|b| b.is_ascii_digit()) {
-                errors.push(SuiteError::new(
-                    &origin.file,
-                    pos,
-                    format!("role `{role}`: nhs_number `{n}` is not ten digits"),
-                ));
-            }
+        if let Some(n) = facts.get("nhs_number")
+            && (n.len() != 10 || !n.bytes().all(|b| b.is_ascii_digit()))
+        {
+            errors.push(SuiteError::new(
+                &origin.file,
+                pos,
+                format!("role `{role}`: nhs_number `{n}` is not ten digits"),
+            ));
         }
         if facts.is_empty() {
             errors.push(SuiteError::new(
@@ -310,10 +318,10 @@ pub fn load_profile(name_or_path: &str) -> Result<Profile, SuiteErrors> {
 pub fn unbound_roles(suite: &SuiteFile, profile: &ProfileFile) -> BTreeMap<String, Vec<String>> {
     let mut out: BTreeMap<String, Vec<String>> = BTreeMap::new();
     for case in &suite.cases {
-        if let Some(role) = &case.patient {
-            if !profile.roles.contains_key(role) {
-                out.entry(role.clone()).or_default().push(case.id.clone());
-            }
+        if let Some(role) = &case.patient
+            && !profile.roles.contains_key(role)
+        {
+            out.entry(role.clone()).or_default().push(case.id.clone());
         }
     }
     out
@@ -407,7 +415,9 @@ fn check_suite(
         {
             match facts_used(template) {
                 Ok(facts) if !facts.is_empty() && case.patient.is_none() => err(
-                    format!("`{template}` reads the patient's facts, but the case names no `patient` role"),
+                    format!(
+                        "`{template}` reads the patient's facts, but the case names no `patient` role"
+                    ),
                     Some("add `patient: ROLE`, or write the value out"),
                 ),
                 Ok(_) => {}
@@ -430,21 +440,26 @@ fn check_suite(
                     Some("a provider answers one or the other"),
                 );
             }
-            if let Some(c) = &fault.code {
-                if !matches!(c.as_str(), "Client" | "Server" | "VersionMismatch" | "MustUnderstand") {
-                    err(
-                        format!("fault code `{c}` is not Client, Server, VersionMismatch or MustUnderstand"),
-                        None,
-                    );
-                }
+            if let Some(c) = &fault.code
+                && !matches!(
+                    c.as_str(),
+                    "Client" | "Server" | "VersionMismatch" | "MustUnderstand"
+                )
+            {
+                err(
+                    format!(
+                        "fault code `{c}` is not Client, Server, VersionMismatch or MustUnderstand"
+                    ),
+                    None,
+                );
             }
-            if let Some(c) = &fault.error_code {
-                if matches!(ItkErrorCode::from_wire(c), ItkErrorCode::Other(_)) {
-                    err(
-                        format!("ITK error code `{c}` is not 1000, 2100, 2200 or 3000"),
-                        None,
-                    );
-                }
+            if let Some(c) = &fault.error_code
+                && matches!(ItkErrorCode::from_wire(c), ItkErrorCode::Other(_))
+            {
+                err(
+                    format!("ITK error code `{c}` is not 1000, 2100, 2200 or 3000"),
+                    None,
+                );
             }
         }
         if expect.refused && case.transport.is_none() {
@@ -478,7 +493,10 @@ fn check_suite(
         }
         for req in &case.requirements {
             if req.is_empty() || req.contains(char::is_whitespace) {
-                err(format!("requirement id `{req}` is empty or has spaces"), None);
+                err(
+                    format!("requirement id `{req}` is empty or has spaces"),
+                    None,
+                );
             }
         }
     }

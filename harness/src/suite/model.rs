@@ -95,7 +95,9 @@ pub struct RequestFields {
 
 /// A deliberate defect in the envelope of an otherwise conformant request (SPEC.md §1.5, §2,
 /// §4.3). Each is one thing a real client gets wrong.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
+)]
 #[serde(rename_all = "kebab-case")]
 pub enum EnvelopeDefect {
     /// No `wsu:Timestamp` in `wsse:Security`.

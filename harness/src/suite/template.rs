@@ -46,7 +46,9 @@ fn parse(template: &str) -> Result<Vec<Piece<'_>>, TemplateError> {
             pieces.push(Piece::Text(&rest[..open]));
         }
         let after = &rest[open + 1..];
-        let close = after.find('}').ok_or_else(|| malformed("`{` without `}`"))?;
+        let close = after
+            .find('}')
+            .ok_or_else(|| malformed("`{` without `}`"))?;
         let inner = &after[..close];
         let (name, take) = match inner.split_once(':') {
             Some((name, n)) => {
@@ -126,10 +128,22 @@ mod tests {
 
     #[test]
     fn refuses_malformed_templates_and_missing_facts() {
-        assert!(matches!(fill("{family", &facts()), Err(TemplateError::Malformed { .. })));
-        assert!(matches!(fill("family}", &facts()), Err(TemplateError::Malformed { .. })));
-        assert!(matches!(fill("{family:x}", &facts()), Err(TemplateError::Malformed { .. })));
-        assert!(matches!(fill("{}", &facts()), Err(TemplateError::Malformed { .. })));
+        assert!(matches!(
+            fill("{family", &facts()),
+            Err(TemplateError::Malformed { .. })
+        ));
+        assert!(matches!(
+            fill("family}", &facts()),
+            Err(TemplateError::Malformed { .. })
+        ));
+        assert!(matches!(
+            fill("{family:x}", &facts()),
+            Err(TemplateError::Malformed { .. })
+        ));
+        assert!(matches!(
+            fill("{}", &facts()),
+            Err(TemplateError::Malformed { .. })
+        ));
         let e = fill("{postcode}", &facts()).unwrap_err();
         assert_eq!(
             e.to_string(),
