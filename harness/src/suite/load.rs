@@ -216,8 +216,8 @@ fn read_source(
 }
 
 fn parse_yaml<T: serde::de::DeserializeOwned>(file: &Path, text: &str) -> Result<T, SuiteErrors> {
-    if text.contains('*') && has_alias(text) {
-        return Err(SuiteError::new(file, None, "YAML aliases are not allowed")
+    if let Some(pos) = find_alias(text) {
+        return Err(SuiteError::new(file, Some(pos), "YAML aliases are not allowed")
             .with_help("write the value out in full, or quote text that starts with `*`")
             .into());
     }
@@ -234,20 +234,21 @@ fn parse_yaml<T: serde::de::DeserializeOwned>(file: &Path, text: &str) -> Result
     })
 }
 
-/// Whether the text uses a YAML alias (`*name` as a value). Suites have no use for aliases and
-/// an alias can expand without bound.
-fn has_alias(text: &str) -> bool {
-    text.lines().any(|line| {
+/// Where the text first uses a YAML alias (`*name` as a value), 1-based line and column.
+/// Suites have no use for aliases and an alias can expand without bound.
+fn find_alias(text: &str) -> Option<(usize, usize)> {
+    text.lines().enumerate().find_map(|(n, line)| {
         let line = line.split(" #").next().unwrap_or(line);
-        line.match_indices('*').any(|(i, _)| {
+        line.match_indices('*').find_map(|(i, _)| {
             let before = line[..i].trim_end();
             let after = line[i + 1..].chars().next();
-            (before.ends_with(':')
+            let value_start = before.is_empty()
+                || before.ends_with(':')
                 || before.ends_with('-')
                 || before.ends_with('[')
-                || before.ends_with(',')
-                || before.is_empty())
-                && after.is_some_and(|c| c.is_ascii_alphanumeric() || c == '_')
+                || before.ends_with(',');
+            (value_start && after.is_some_and(|c| c.is_ascii_alphanumeric() || c == '_'))
+                .then(|| (n + 1, line[..i].chars().count() + 1))
         })
     })
 }
@@ -516,8 +517,8 @@ mod tests {
 
     #[test]
     fn spots_aliases_but_not_wildcards() {
-        assert!(has_alias("a: &x 1\nb: *x\n"));
-        assert!(!has_alias("surname: \"SMI*\"\n"));
-        assert!(!has_alias("surname: '*'\n"));
+        assert_eq!(find_alias("a: &x 1\nb: *x\n"), Some((2, 4)));
+        assert_eq!(find_alias("surname: \"SMI*\"\n"), None);
+        assert_eq!(find_alias("surname: '*'\n"), None);
     }
 }
