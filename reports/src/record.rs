@@ -5,6 +5,8 @@
 //! The record holds no rendering decisions and no types from the harness or the protocol
 //! crate: strings, numbers and lists, sorted where order is not meaningful.
 
+use std::collections::BTreeMap;
+
 use serde::{Deserialize, Serialize};
 
 /// The version of this format, written as `format` in every `run.json`.
@@ -204,6 +206,19 @@ pub struct EvidenceFile {
     pub content_type: Option<String>,
 }
 
+impl EvidenceFile {
+    /// Describes `bytes` saved at `path` (relative to the run folder): their SHA-256 and size.
+    pub fn from_bytes(path: impl Into<String>, bytes: &[u8], content_type: Option<String>) -> Self {
+        use sha2::{Digest, Sha256};
+        EvidenceFile {
+            path: path.into(),
+            sha256: hex::encode(Sha256::digest(bytes)),
+            bytes: bytes.len() as u64,
+            content_type,
+        }
+    }
+}
+
 /// Counts of outcomes.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Summary {
@@ -250,5 +265,115 @@ impl RunRecord {
             .collect();
         files.sort_by(|a, b| a.path.cmp(&b.path));
         files
+    }
+}
+
+impl RunRecord {
+    /// The name of the suite input (the `inputs` entry with role `suite`), if the run had one.
+    pub fn suite_name(&self) -> Option<&str> {
+        self.inputs
+            .iter()
+            .find(|input| input.role == "suite")
+            .map(|input| input.name.as_str())
+    }
+
+    /// One row per requirement, sorted by id: every requirement the record describes and every
+    /// requirement a case names, with the cases evidencing it (in suite order) and a roll-up
+    /// verdict.
+    pub fn coverage(&self) -> Vec<RequirementCoverage> {
+        let mut rows: BTreeMap<&str, RequirementCoverage> = BTreeMap::new();
+        for requirement in &self.requirements {
+            rows.entry(&requirement.id)
+                .or_insert_with(|| RequirementCoverage::new(&requirement.id))
+                .title = Some(requirement.title.clone());
+        }
+        for case in &self.cases {
+            for id in &case.requirements {
+                let row = rows
+                    .entry(id)
+                    .or_insert_with(|| RequirementCoverage::new(id));
+                if !row.cases.iter().any(|(case_id, _)| *case_id == case.id) {
+                    row.cases.push((case.id.clone(), case.outcome));
+                }
+            }
+        }
+        rows.into_values()
+            .map(|mut row| {
+                row.verdict = Verdict::roll_up(row.cases.iter().map(|(_, outcome)| *outcome));
+                row
+            })
+            .collect()
+    }
+}
+
+/// How the run stands on one requirement.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RequirementCoverage {
+    /// The official id.
+    pub id: String,
+    /// What it asks, if the record describes it.
+    pub title: Option<String>,
+    /// The cases evidencing it, as (case id, outcome), in suite order.
+    pub cases: Vec<(String, Outcome)>,
+    /// The roll-up of the cases' outcomes.
+    pub verdict: Verdict,
+}
+
+impl RequirementCoverage {
+    fn new(id: &str) -> Self {
+        RequirementCoverage {
+            id: id.to_owned(),
+            title: None,
+            cases: Vec::new(),
+            verdict: Verdict::NotRun,
+        }
+    }
+}
+
+/// The roll-up verdict of a requirement over the cases evidencing it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Verdict {
+    /// Every case that ran passed (skipped cases aside), and at least one ran.
+    Pass,
+    /// A case failed or could not be carried out.
+    Fail,
+    /// No case failed, but at least one needs a person's review.
+    Check,
+    /// No case ran: all were skipped, or none evidences the requirement.
+    NotRun,
+}
+
+impl Verdict {
+    /// Fail if any case failed or errored, else check if any needs review, else pass if any
+    /// passed, else not run.
+    pub fn roll_up(outcomes: impl IntoIterator<Item = Outcome>) -> Verdict {
+        let (mut fail, mut check, mut pass) = (false, false, false);
+        for outcome in outcomes {
+            match outcome {
+                Outcome::Fail | Outcome::Error => fail = true,
+                Outcome::Check => check = true,
+                Outcome::Pass => pass = true,
+                Outcome::Skipped => {}
+            }
+        }
+        if fail {
+            Verdict::Fail
+        } else if check {
+            Verdict::Check
+        } else if pass {
+            Verdict::Pass
+        } else {
+            Verdict::NotRun
+        }
+    }
+
+    /// The words shown in reports: `pass`, `fail`, `check`, `not run`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Verdict::Pass => "pass",
+            Verdict::Fail => "fail",
+            Verdict::Check => "check",
+            Verdict::NotRun => "not run",
+        }
     }
 }
