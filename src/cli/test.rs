@@ -449,7 +449,7 @@ fn codes_input(path: Option<&Path>) -> Result<InputFile, CliError> {
 
 pub(crate) fn load_suite(name: &str, codes: &ResponseCodeTable) -> Result<Suite, CliError> {
     suite::load_suite(name, codes).map_err(|e| CliError::Input {
-        message: format!("the suite has errors:\n{e}"),
+        message: format!("cannot use the suite:\n{e}"),
         help: Some(format!(
             "fix the places named above (scenarios/suites/README.md explains the format), or use a built-in suite: {}",
             suite::builtin_suite_names().join(", ")
@@ -459,11 +459,10 @@ pub(crate) fn load_suite(name: &str, codes: &ResponseCodeTable) -> Result<Suite,
 
 pub(crate) fn load_profile(name: &str) -> Result<Profile, CliError> {
     suite::load_profile(name).map_err(|e| CliError::Input {
-        message: format!("the data profile has errors:\n{e}"),
-        help: Some(format!(
-            "use a built-in profile ({}) or fix the places named above",
-            suite::builtin_profile_names().join(", ")
-        )),
+        message: format!("cannot use the data profile:\n{e}"),
+        help: Some(
+            "fix the places named above; scenarios/profiles/README.md explains the format".into(),
+        ),
     })
 }
 
@@ -607,7 +606,7 @@ impl RunObserver for Progress {
 
 /// Renders report.html, junit.xml and the evidence manifest into the run folder.
 fn render_reports(out_dir: &Path, record: &RunRecord) -> Result<(), CliError> {
-    // PENDING-REPORTS: replaced by smsp_reports::write_reports once the renderers land.
-    let _ = (out_dir, record);
-    Ok(())
+    smsp_reports::write_reports(out_dir, record, out_dir)
+        .map(|_| ())
+        .map_err(super::report::from_report_error)
 }
