@@ -1,12 +1,14 @@
 //! Command-line interface: the argument model (clap derive), dispatch to one module per subcommand,
 //! and the error type that carries a diagnostic and an exit code back to `main`.
 //!
-//! One module per subcommand: [`demo`], [`simulate`], [`test`], [`suite`], [`certs`], [`scenario`],
-//! [`request`], [`codes`].
+//! One module per subcommand: [`demo`], [`simulate`], [`test`], [`suite`], [`report`],
+//! [`evidence`], [`certs`], [`scenario`], [`request`], [`codes`].
 
 mod certs;
 mod codes;
 mod demo;
+mod evidence;
+mod report;
 mod request;
 mod scenario;
 mod simulate;
@@ -52,6 +54,10 @@ enum Command {
     Test(test::TestArgs),
     /// Check suite and data-profile files, or print the suite JSON Schema.
     Suite(suite::SuiteArgs),
+    /// Render report.html, junit.xml and the evidence manifest from a saved run.json.
+    Report(report::ReportArgs),
+    /// Check a run folder's evidence against its manifest (`smsp evidence verify DIR`).
+    Evidence(evidence::EvidenceArgs),
     /// List the SMSP response codes, their services and code-system OIDs.
     Codes(codes::CodesArgs),
 }
@@ -70,6 +76,8 @@ pub(crate) fn run(cli: Cli) -> Result<(), CliError> {
         Command::Scenario(args) => scenario::run(&args, &mut out),
         Command::Request(args) => request::run(&args, &mut out),
         Command::Suite(args) => suite::run(&args, &mut out),
+        Command::Report(args) => report::run(&args, &mut out),
+        Command::Evidence(args) => evidence::run(&args, &mut out),
         Command::Demo(args) => {
             drop(out);
             return demo::run(&args);
