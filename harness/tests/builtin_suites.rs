@@ -39,3 +39,44 @@ fn the_pds_suite_has_at_least_sixty_cases() {
         suite.file.cases.len()
     );
 }
+
+fn validate(schema: serde_json::Value, yaml: &str) -> Result<(), String> {
+    let id = schema["$id"].as_str().expect("an $id").to_owned();
+    let mut compiler = boon::Compiler::new();
+    compiler
+        .add_resource(&id, schema)
+        .map_err(|e| format!("{e:#}"))?;
+    let mut schemas = boon::Schemas::new();
+    let index = compiler
+        .compile(&id, &mut schemas)
+        .map_err(|e| format!("{e:#}"))?;
+    let instance: serde_json::Value = yaml_serde::from_str(yaml).map_err(|e| e.to_string())?;
+    schemas
+        .validate(&instance, index)
+        .map_err(|e| format!("{e}"))
+}
+
+fn repo_file(path: &str) -> String {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    std::fs::read_to_string(root.join(path)).expect("read")
+}
+
+#[test]
+fn shipped_suites_and_profiles_validate_against_their_schemas() {
+    use smsp_harness::suite::schema::{profile_schema, suite_schema};
+    validate(
+        suite_schema(),
+        &repo_file("scenarios/suites/pds-provider.yaml"),
+    )
+    .expect("suite");
+    for p in ["default", "opentest"] {
+        validate(
+            profile_schema(),
+            &repo_file(&format!("scenarios/profiles/{p}.yaml")),
+        )
+        .unwrap_or_else(|e| panic!("{p}: {e}"));
+    }
+    // A misspelt expectation fails the schema as it fails the loader.
+    let bad = "suite: s\ntitle: t\ncases:\n  - id: A\n    title: t\n    operation: getNHSNumber\n    expect: {respons_code: SMSP-0000}\n";
+    assert!(validate(suite_schema(), bad).is_err());
+}

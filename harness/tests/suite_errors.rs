@@ -20,7 +20,9 @@ fn every_broken_suite_is_refused_with_its_place() {
     let mut mismatches = Vec::new();
     for dir in dirs {
         let suite = dir.join("suite.yaml");
-        let relative = suite.strip_prefix(env!("CARGO_MANIFEST_DIR")).expect("inside");
+        let relative = suite
+            .strip_prefix(env!("CARGO_MANIFEST_DIR"))
+            .expect("inside");
         let errors = match load_suite(relative.to_str().expect("utf-8"), &codes) {
             Ok(_) => "(accepted)".to_owned(),
             Err(e) => e.to_string(),
@@ -32,7 +34,11 @@ fn every_broken_suite_is_refused_with_its_place() {
         }
         let expected = std::fs::read_to_string(&expected_path).unwrap_or_default();
         if expected.trim_end() != errors {
-            mismatches.push(format!("{}:\n  expected: {}\n  actual:   {errors}", dir.display(), expected.trim_end()));
+            mismatches.push(format!(
+                "{}:\n  expected: {}\n  actual:   {errors}",
+                dir.display(),
+                expected.trim_end()
+            ));
         }
     }
     assert!(mismatches.is_empty(), "{}", mismatches.join("\n"));

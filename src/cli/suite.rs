@@ -5,7 +5,6 @@ use std::io::Write;
 
 use clap::{Args, Subcommand};
 use smsp_harness::suite::load::unbound_roles;
-use smsp_harness::suite::model::{ProfileFile, SuiteFile};
 
 use super::simulate::load_codes;
 use super::test::{load_profile, load_suite};
@@ -98,9 +97,9 @@ pub(crate) fn run(args: &SuiteArgs, out: &mut dyn Write) -> Result<(), CliError>
         }
         SuiteCommand::Schema { profile } => {
             let schema = if *profile {
-                schemars::schema_for!(ProfileFile)
+                smsp_harness::suite::schema::profile_schema()
             } else {
-                schemars::schema_for!(SuiteFile)
+                smsp_harness::suite::schema::suite_schema()
             };
             let mut json = serde_json::to_string_pretty(&schema)
                 .map_err(|e| CliError::runtime(format!("cannot render the schema: {e}"), None))?;

@@ -217,9 +217,11 @@ fn read_source(
 
 fn parse_yaml<T: serde::de::DeserializeOwned>(file: &Path, text: &str) -> Result<T, SuiteErrors> {
     if let Some(pos) = find_alias(text) {
-        return Err(SuiteError::new(file, Some(pos), "YAML aliases are not allowed")
-            .with_help("write the value out in full, or quote text that starts with `*`")
-            .into());
+        return Err(
+            SuiteError::new(file, Some(pos), "YAML aliases are not allowed")
+                .with_help("write the value out in full, or quote text that starts with `*`")
+                .into(),
+        );
     }
     yaml_serde::from_str::<T>(text).map_err(|e| {
         let pos = e.location().map(|l| (l.line(), l.column()));

@@ -2,6 +2,7 @@
 
 pub mod load;
 pub mod model;
+pub mod schema;
 pub mod template;
 
 pub use load::{
