@@ -167,12 +167,12 @@ fn start_proxy(upstream: &str) -> SocketAddr {
     addr
 }
 
+/// What one case got: outcome, answer, operation, and the rules of its error findings.
+type CaseResult = (String, String, String, Vec<String>);
+
 /// Runs the suite against `url`; returns the exit code and case id → (outcome, answer,
 /// operation, rules named).
-fn run_suite(
-    url: &str,
-    out: &Path,
-) -> (i32, BTreeMap<String, (String, String, String, Vec<String>)>) {
+fn run_suite(url: &str, out: &Path) -> (i32, BTreeMap<String, CaseResult>) {
     let output = smsp()
         .args(["test", "provider", "--target", url, "--out"])
         .arg(out)
