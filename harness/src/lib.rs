@@ -9,6 +9,7 @@
 
 pub mod client;
 pub mod judge;
+pub mod plan;
 pub mod request;
 pub mod requirements;
 pub mod run;

@@ -49,6 +49,10 @@ const TITLES: &[(&str, &str)] = &[
         "SMSP-ERR-006",
         "Validation errors detected by PDS are reported",
     ),
+    (
+        "SMSP-MESSAGES-001",
+        "The provider documents how the SMSP API maps to Spine messages",
+    ),
     ("WS-ADR-01", "wsa:MessageID is a UUID"),
     ("WS-ADR-08", "No WS-Addressing ReferenceProperties"),
 ];

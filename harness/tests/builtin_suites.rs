@@ -80,3 +80,12 @@ fn shipped_suites_and_profiles_validate_against_their_schemas() {
     let bad = "suite: s\ntitle: t\ncases:\n  - id: A\n    title: t\n    operation: getNHSNumber\n    expect: {respons_code: SMSP-0000}\n";
     assert!(validate(suite_schema(), bad).is_err());
 }
+
+#[test]
+fn every_builtin_plan_loads() {
+    for name in smsp_harness::plan::builtin_plan_names() {
+        let plan = smsp_harness::plan::load_plan(name).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(plan.file.plan, name);
+        assert!(plan.file.steps.len() >= 8);
+    }
+}

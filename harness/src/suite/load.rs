@@ -66,7 +66,11 @@ pub struct SuiteError {
 }
 
 impl SuiteError {
-    fn new(file: &Path, pos: Option<(usize, usize)>, message: impl Into<String>) -> SuiteError {
+    pub(crate) fn new(
+        file: &Path,
+        pos: Option<(usize, usize)>,
+        message: impl Into<String>,
+    ) -> SuiteError {
         SuiteError {
             file: file.to_owned(),
             line: pos.map(|p| p.0),
@@ -76,7 +80,7 @@ impl SuiteError {
         }
     }
 
-    fn with_help(mut self, help: impl Into<String>) -> SuiteError {
+    pub(crate) fn with_help(mut self, help: impl Into<String>) -> SuiteError {
         self.help = Some(help.into());
         self
     }
@@ -163,7 +167,7 @@ fn sha256_hex(bytes: &[u8]) -> String {
 }
 
 /// Reads `name_or_path`: a built-in name (`pds-provider`) or a path to a file.
-fn read_source(
+pub(crate) fn read_source(
     name_or_path: &str,
     builtins: &[(&'static str, &'static str, &'static str)],
     what: &str,
@@ -215,7 +219,10 @@ fn read_source(
     Ok((origin, text))
 }
 
-fn parse_yaml<T: serde::de::DeserializeOwned>(file: &Path, text: &str) -> Result<T, SuiteErrors> {
+pub(crate) fn parse_yaml<T: serde::de::DeserializeOwned>(
+    file: &Path,
+    text: &str,
+) -> Result<T, SuiteErrors> {
     if let Some(pos) = find_alias(text) {
         return Err(
             SuiteError::new(file, Some(pos), "YAML aliases are not allowed")
@@ -256,7 +263,7 @@ fn find_alias(text: &str) -> Option<(usize, usize)> {
 }
 
 /// The 1-based line and column of the `id:` of case `id` in `text`.
-fn locate_case(text: &str, id: &str) -> Option<(usize, usize)> {
+pub(crate) fn locate_case(text: &str, id: &str) -> Option<(usize, usize)> {
     for (n, line) in text.lines().enumerate() {
         let trimmed = line.trim_start().trim_start_matches("- ").trim_start();
         if let Some(value) = trimmed.strip_prefix("id:") {
