@@ -11,7 +11,9 @@
 #
 # Environment: DURATION (seconds per load run, default 6), CONNECTIONS (default "1 16 64"),
 # SEED (default 1), BIG (patients of the large scenario, default 1000000; 0 skips it),
-# KEEP=1 keeps the work folder. About 8 minutes on the 2-core project machine.
+# TRANSPORTS (default "plain tls"), OHA_PLAIN=0 skips oha on plain HTTP, STARTUP=0 skips the start-up timing, KEEP=1 keeps the work
+# folder, CARGO_TARGET_DIR (honoured, default target/). About 12 minutes on the 2-core project
+# machine.
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -20,6 +22,9 @@ DURATION=${DURATION:-6}
 CONNECTIONS=${CONNECTIONS:-"1 16 64"}
 SEED=${SEED:-1}
 BIG=${BIG:-1000000}
+TRANSPORTS=${TRANSPORTS:-"plain tls"}
+STARTUP=${STARTUP:-1}
+OHA_PLAIN=${OHA_PLAIN:-1}
 SMALL=10000
 BODIES=64 # distinct requests (patients) each wrk run cycles through
 
@@ -63,9 +68,10 @@ OHA=$(command -v oha || true)
 log "building (release)…"
 cargo build --release --quiet --bin smsp
 cargo build --release --quiet -p smsp-simulator --examples
-SMSP="$ROOT/target/release/smsp"
-BASELINE="$ROOT/target/release/examples/baseline_hyper"
-GENERATE="$ROOT/target/release/examples/generate_scenario"
+TARGET=${CARGO_TARGET_DIR:-$ROOT/target}
+SMSP="$TARGET/release/smsp"
+BASELINE="$TARGET/release/examples/baseline_hyper"
+GENERATE="$TARGET/release/examples/generate_scenario"
 PKI="$WORK/pki"
 "$SMSP" certs --out "$PKI" >/dev/null
 
@@ -327,7 +333,7 @@ free_port() {
 # ---------------------------------------------------------------------------------------------
 OPERATIONS="getPatientDetailsBySearch getPatientDetailsByNHSNumber"
 declare -A RSS
-for transport in plain tls; do
+for transport in $TRANSPORTS; do
     if [[ "$transport" == tls && -z "$OHA" ]]; then
         continue
     fi
@@ -361,7 +367,7 @@ for transport in plain tls; do
             load baseline "$transport" "$op" "$conns" "$BASE_URL" "$WORK/small.tsv" "$BASE_PID"
             load simulator "$transport" "$op" "$conns" "$SIM_URL" "$WORK/small.tsv" "$SIM_PID"
         done
-        if [[ "$transport" == plain && -n "$OHA" ]]; then
+        if [[ "$transport" == plain && -n "$OHA" && "$OHA_PLAIN" == 1 ]]; then
             load baseline oha-plain "$op" 64 "$BASE_URL" "$WORK/small.tsv" "$BASE_PID"
             load simulator oha-plain "$op" 64 "$SIM_URL" "$WORK/small.tsv" "$SIM_PID"
         fi
@@ -430,8 +436,12 @@ startup() { # plain|tls: prints the median of 5 start-ups in ms
     done
     printf '%s\n' "${times[@]}" | sort -n | sed -n 3p
 }
-STARTUP_PLAIN=$(startup plain)
-STARTUP_TLS=$(startup tls)
+STARTUP_PLAIN=n/a
+STARTUP_TLS=n/a
+if [[ "$STARTUP" == 1 ]]; then
+    STARTUP_PLAIN=$(startup plain)
+    STARTUP_TLS=$(startup tls)
+fi
 
 # ---------------------------------------------------------------------------------------------
 # Summary
