@@ -1,38 +1,66 @@
 //! Escaping for XML output. Text escapes `&`, `<`, `>`; attribute values also escape quotes
 //! and the whitespace characters that attribute-value normalisation would otherwise eat.
 
-/// Characters escaped in element content.
-const TEXT_SPECIALS: &[char] = &['&', '<', '>', '\r'];
-/// Characters escaped in a double-quoted attribute value.
-const ATTR_SPECIALS: &[char] = &['&', '<', '>', '\r', '"', '\n', '\t'];
+/// Whether a byte is escaped in element content (`&`, `<`, `>`, CR).
+const fn text_special(b: u8) -> bool {
+    matches!(b, b'&' | b'<' | b'>' | b'\r')
+}
+
+/// Whether a byte is escaped in a double-quoted attribute value (also `"`, LF and tab).
+const fn attr_special(b: u8) -> bool {
+    matches!(b, b'&' | b'<' | b'>' | b'\r' | b'"' | b'\n' | b'\t')
+}
 
 /// Appends `s` escaped for element content.
 pub(crate) fn push_text(out: &mut String, s: &str) {
-    push_escaped(out, s, TEXT_SPECIALS);
+    push_escaped(out, s, text_special);
 }
 
 /// Appends `s` escaped for a double-quoted attribute value.
 pub(crate) fn push_attr(out: &mut String, s: &str) {
-    push_escaped(out, s, ATTR_SPECIALS);
+    push_escaped(out, s, attr_special);
 }
 
-/// Appends `s`, replacing each character of `specials` with its reference. Runs of ordinary
-/// characters are copied whole: most values need no escaping at all.
-fn push_escaped(out: &mut String, s: &str, specials: &[char]) {
-    let mut rest = s;
-    while let Some(at) = rest.find(specials) {
-        out.push_str(&rest[..at]);
-        let c = rest[at..].chars().next().unwrap_or_default();
-        out.push_str(match c {
-            '&' => "&amp;",
-            '<' => "&lt;",
-            '>' => "&gt;",
-            '"' => "&quot;",
-            '\n' => "&#10;",
-            '\r' => "&#13;",
+/// Appends `s`, replacing each special character with its reference. Runs of ordinary
+/// characters are copied whole: most values need no escaping at all. Every special character
+/// is ASCII, so scanning bytes finds them without decoding UTF-8, and every split falls on a
+/// character boundary.
+fn push_escaped(out: &mut String, s: &str, special: impl Fn(u8) -> bool) {
+    let bytes = s.as_bytes();
+    let mut from = 0;
+    for (at, &b) in bytes.iter().enumerate() {
+        if !special(b) {
+            continue;
+        }
+        out.push_str(&s[from..at]);
+        out.push_str(match b {
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'"' => "&quot;",
+            b'\n' => "&#10;",
+            b'\r' => "&#13;",
             _ => "&#9;",
         });
-        rest = &rest[at + c.len_utf8()..];
+        from = at + 1;
     }
-    out.push_str(rest);
+    out.push_str(&s[from..]);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escapes_only_the_specials_and_keeps_other_characters() {
+        let mut out = String::new();
+        push_text(&mut out, "a<b>&\"c\"\r\n\té€😀");
+        assert_eq!(out, "a&lt;b&gt;&amp;\"c\"&#13;\n\té€😀");
+        let mut out = String::new();
+        push_attr(&mut out, "é\"<\n\t&x");
+        assert_eq!(out, "é&quot;&lt;&#10;&#9;&amp;x");
+        let mut out = String::new();
+        push_attr(&mut out, "plain");
+        assert_eq!(out, "plain");
+    }
 }
