@@ -14,25 +14,25 @@ use crate::xml::tree::{Element, parse_tree};
 pub fn canonicalize(bytes: &[u8]) -> Result<String, ParseError> {
     let limits = ParseLimits::default();
     let text = crate::xml::decode::decode(bytes, None)?;
-    let (root, _) = parse_tree(&text, &limits)?;
+    let (doc, _) = parse_tree(&text, &limits)?;
     let mut out = String::new();
-    write(&root, 0, &mut out);
+    write(doc.root(), 0, &mut out);
     Ok(out)
 }
 
-fn write(el: &Element, depth: usize, out: &mut String) {
+fn write(el: Element<'_, '_>, depth: usize, out: &mut String) {
     for _ in 0..depth {
         out.push_str("  ");
     }
     out.push('{');
     out.push_str(el.namespace());
     out.push('}');
-    out.push_str(&el.name);
+    out.push_str(el.name());
     let mut attrs: Vec<(String, &str)> = el
-        .attrs
+        .attrs()
         .iter()
         .map(|a| {
-            let ns = a.ns_other.as_deref().unwrap_or(a.ns);
+            let ns = a.namespace();
             let key = if ns.is_empty() {
                 a.name.to_string()
             } else {
@@ -45,12 +45,12 @@ fn write(el: &Element, depth: usize, out: &mut String) {
     for (k, v) in attrs {
         out.push_str(&format!(" {k}={v:?}"));
     }
-    let text = crate::xml::trim_xml_whitespace(&el.text);
+    let text = crate::xml::trim_xml_whitespace(el.text());
     if !text.is_empty() {
         out.push_str(&format!(" text={text:?}"));
     }
     out.push('\n');
-    for c in &el.children {
+    for c in el.children() {
         write(c, depth + 1, out);
     }
 }

@@ -80,9 +80,9 @@ pub fn parse_message_with(
         });
     }
     let text = crate::xml::decode::decode(bytes, charset)?;
-    let (root, tree_notes) = parse_tree(&text, limits)?;
+    let (doc, tree_notes) = parse_tree(&text, limits)?;
     let mut cx = Cx::default();
-    let envelope = envelope(&root, &mut cx)?;
+    let envelope = envelope(doc.root(), &mut cx)?;
     Ok(ParsedMessage {
         envelope,
         notes: ParseNotes {
@@ -103,37 +103,37 @@ struct Cx {
 }
 
 impl Cx {
-    fn ignore(&mut self, parent: &str, el: &Element) {
-        self.ignored.push(format!("{parent}/{}", el.name));
+    fn ignore(&mut self, parent: &str, el: Element<'_, '_>) {
+        self.ignored.push(format!("{parent}/{}", el.name()));
     }
 }
 
 /// Trimmed text of an element.
-fn text(el: &Element) -> String {
-    trim_xml_whitespace(&el.text).to_owned()
+fn text(el: Element<'_, '_>) -> String {
+    trim_xml_whitespace(el.text()).to_owned()
 }
 
-fn child_text(el: &Element, namespace: &str, name: &str) -> Option<String> {
+fn child_text(el: Element<'_, '_>, namespace: &str, name: &str) -> Option<String> {
     el.child(namespace, name).map(text)
 }
 
-fn attr(el: &Element, name: &str) -> Option<String> {
+fn attr(el: Element<'_, '_>, name: &str) -> Option<String> {
     el.attr(name).map(str::to_owned)
 }
 
-fn envelope(root: &Element, cx: &mut Cx) -> Result<Envelope, ParseError> {
-    if root.name == "Envelope" && root.namespace() == ns::SOAP12 {
+fn envelope(root: Element<'_, '_>, cx: &mut Cx) -> Result<Envelope, ParseError> {
+    if root.name() == "Envelope" && root.namespace() == ns::SOAP12 {
         return Err(ParseError::Soap12);
     }
     if !root.is(ns::SOAP11, "Envelope") {
         return Err(ParseError::NotSoapEnvelope {
             namespace: root.namespace().to_owned(),
-            name: root.name.to_string(),
+            name: root.name().to_string(),
         });
     }
     let mut header = SoapHeader::default();
     let mut body = None;
-    for c in &root.children {
+    for c in root.children() {
         if c.is(ns::SOAP11, "Header") {
             header = soap_header(c, cx);
         } else if c.is(ns::SOAP11, "Body") {
@@ -149,11 +149,11 @@ fn envelope(root: &Element, cx: &mut Cx) -> Result<Envelope, ParseError> {
     Ok(Envelope { header, body })
 }
 
-fn soap_header(el: &Element, cx: &mut Cx) -> SoapHeader {
+fn soap_header(el: Element<'_, '_>, cx: &mut Cx) -> SoapHeader {
     let mut h = SoapHeader::default();
-    for c in &el.children {
+    for c in el.children() {
         let a = &mut h.addressing;
-        match (c.namespace(), c.name.as_ref()) {
+        match (c.namespace(), c.name()) {
             (ns::WSA, "MessageID") => a.message_id = Some(text(c)),
             (ns::WSA, "Action") => a.action = Some(text(c)),
             (ns::WSA, "To") => a.to = Some(text(c)),
@@ -168,7 +168,7 @@ fn soap_header(el: &Element, cx: &mut Cx) -> SoapHeader {
                     .is_some_and(|v| matches!(v.trim(), "1" | "true"));
                 h.foreign_headers.push(ForeignHeader {
                     namespace: c.namespace().to_owned(),
-                    name: c.name.to_string(),
+                    name: c.name().to_string(),
                     must_understand: mu,
                 });
             }
@@ -177,18 +177,18 @@ fn soap_header(el: &Element, cx: &mut Cx) -> SoapHeader {
     h
 }
 
-fn endpoint(el: &Element, cx: &mut Cx) -> String {
-    for c in &el.children {
+fn endpoint(el: Element<'_, '_>, cx: &mut Cx) -> String {
+    for c in el.children() {
         if !c.is(ns::WSA, "Address") {
-            cx.ignore(&format!("/Envelope/Header/{}", el.name), c);
+            cx.ignore(&format!("/Envelope/Header/{}", el.name()), c);
         }
     }
     child_text(el, ns::WSA, "Address").unwrap_or_default()
 }
 
-fn security(el: &Element, cx: &mut Cx) -> Security {
+fn security(el: Element<'_, '_>, cx: &mut Cx) -> Security {
     let mut s = Security::default();
-    for c in &el.children {
+    for c in el.children() {
         if c.is(ns::WSU, "Timestamp") {
             s.timestamp = Some(Timestamp {
                 id: c.attr_ns(ns::WSU, "Id").map(str::to_owned),
@@ -197,7 +197,7 @@ fn security(el: &Element, cx: &mut Cx) -> Security {
             });
         } else if c.is(ns::WSSE, "UsernameToken") {
             s.username = child_text(c, ns::WSSE, "Username");
-            for t in &c.children {
+            for t in c.children() {
                 if !t.is(ns::WSSE, "Username") {
                     cx.ignore("/Envelope/Header/Security/UsernameToken", t);
                 }
@@ -209,8 +209,8 @@ fn security(el: &Element, cx: &mut Cx) -> Security {
     s
 }
 
-fn soap_body(el: &Element, cx: &mut Cx) -> Result<Body, ParseError> {
-    let mut elements = el.children.iter();
+fn soap_body(el: Element<'_, '_>, cx: &mut Cx) -> Result<Body, ParseError> {
+    let mut elements = el.children();
     let first = elements.next().ok_or(ParseError::MissingElement {
         element: "itk:DistributionEnvelope or soap:Fault",
         parent: "soap:Body",
@@ -227,14 +227,17 @@ fn soap_body(el: &Element, cx: &mut Cx) -> Result<Body, ParseError> {
     } else {
         Err(ParseError::UnexpectedBody {
             namespace: first.namespace().to_owned(),
-            name: first.name.to_string(),
+            name: first.name().to_string(),
         })
     }
 }
 
 const DE_PATH: &str = "/Envelope/Body/DistributionEnvelope";
 
-fn distribution_envelope(el: &Element, cx: &mut Cx) -> Result<DistributionEnvelope, ParseError> {
+fn distribution_envelope(
+    el: Element<'_, '_>,
+    cx: &mut Cx,
+) -> Result<DistributionEnvelope, ParseError> {
     let h = el
         .child(ns::ITK, "header")
         .ok_or(ParseError::MissingElement {
@@ -247,7 +250,7 @@ fn distribution_envelope(el: &Element, cx: &mut Cx) -> Result<DistributionEnvelo
             element: "itk:payloads",
             parent: "itk:DistributionEnvelope",
         })?;
-    for c in &el.children {
+    for c in el.children() {
         if !(c.is(ns::ITK, "header") || c.is(ns::ITK, "payloads")) {
             cx.ignore(DE_PATH, c);
         }
@@ -258,8 +261,8 @@ fn distribution_envelope(el: &Element, cx: &mut Cx) -> Result<DistributionEnvelo
         ..ItkHeader::default()
     };
     let hp = format!("{DE_PATH}/header");
-    for c in &h.children {
-        match (c.namespace(), c.name.as_ref()) {
+    for c in h.children() {
+        match (c.namespace(), c.name()) {
             (ns::ITK, "addresslist") => {
                 header.address_list = Some(
                     c.children_named(ns::ITK, "address")
@@ -312,7 +315,7 @@ fn distribution_envelope(el: &Element, cx: &mut Cx) -> Result<DistributionEnvelo
         count: attr(p, "count"),
         items: Vec::new(),
     };
-    for c in &p.children {
+    for c in p.children() {
         if c.is(ns::ITK, "payload") {
             payloads.items.push(payload(c, cx));
         } else {
@@ -324,7 +327,7 @@ fn distribution_envelope(el: &Element, cx: &mut Cx) -> Result<DistributionEnvelo
 
 /// Reads an xs:boolean attribute. Anything else is kept as `None`, and the checker's blank
 /// attribute or schema rules report it.
-fn bool_attr(el: &Element, name: &str) -> Option<bool> {
+fn bool_attr(el: Element<'_, '_>, name: &str) -> Option<bool> {
     match el.attr(name)?.trim() {
         "true" | "1" => Some(true),
         "false" | "0" => Some(false),
@@ -332,18 +335,18 @@ fn bool_attr(el: &Element, name: &str) -> Option<bool> {
     }
 }
 
-fn itk_address(el: &Element) -> ItkAddress {
+fn itk_address(el: Element<'_, '_>) -> ItkAddress {
     ItkAddress {
         address_type: attr(el, "type"),
         uri: attr(el, "uri"),
     }
 }
 
-fn payload(el: &Element, cx: &mut Cx) -> Payload {
-    let body = match el.children.first() {
+fn payload(el: Element<'_, '_>, cx: &mut Cx) -> Payload {
+    let body = match el.children().next() {
         None => PayloadBody::Empty,
         Some(doc) => {
-            for extra in &el.children[1..] {
+            for extra in el.children().skip(1) {
                 cx.ignore(&format!("{DE_PATH}/payloads/payload"), extra);
             }
             payload_body(doc, cx)
@@ -371,19 +374,19 @@ fn defect(location: impl Into<String>, message: impl Into<String>) -> Defect {
     }
 }
 
-fn payload_body(doc: &Element, cx: &mut Cx) -> PayloadBody {
-    let operation = Operation::from_request_root(&doc.name);
-    let response_kind = ResponseKind::from_root(&doc.name);
+fn payload_body(doc: Element<'_, '_>, cx: &mut Cx) -> PayloadBody {
+    let operation = Operation::from_request_root(doc.name());
+    let response_kind = ResponseKind::from_root(doc.name());
     if operation.is_none() && response_kind.is_none() {
         return PayloadBody::Other(ForeignPayload {
             namespace: doc.namespace().to_owned(),
-            name: doc.name.to_string(),
+            name: doc.name().to_string(),
             xml: doc.to_standalone_xml(),
         });
     }
     let unparsable = |d: Defect| {
         PayloadBody::Unparsable(PayloadDefect {
-            root: doc.name.to_string(),
+            root: doc.name().to_string(),
             operation,
             response_kind,
             location: d.location,
@@ -392,7 +395,7 @@ fn payload_body(doc: &Element, cx: &mut Cx) -> PayloadBody {
     };
     if doc.namespace() != ns::HL7 {
         return unparsable(defect(
-            doc.name.to_string(),
+            doc.name().to_string(),
             format!(
                 "payload root is in namespace {:?}; PDS payloads are in urn:hl7-org:v3 (declare xmlns=\"urn:hl7-org:v3\")",
                 doc.namespace()
@@ -401,7 +404,7 @@ fn payload_body(doc: &Element, cx: &mut Cx) -> PayloadBody {
     }
     let mut pc = PayloadCx {
         cx,
-        root: doc.name.to_string(),
+        root: doc.name().to_string(),
     };
     let result = match (operation, response_kind) {
         (Some(op), _) => pc.request(op, doc).map(PayloadBody::Request),
@@ -437,9 +440,9 @@ impl PayloadCx<'_> {
     /// Records children of `el` not named in `known` as ignored. This includes the HL7
     /// infrastructure elements (realmCode, typeId, templateId): legal, never seen in practice,
     /// and not modelled, so they are noted rather than silently dropped.
-    fn note_unknown(&mut self, el: &Element, rel: &str, known: &[&str]) {
-        for c in &el.children {
-            let known_child = c.namespace() == ns::HL7 && known.contains(&c.name.as_ref());
+    fn note_unknown(&mut self, el: Element<'_, '_>, rel: &str, known: &[&str]) {
+        for c in el.children() {
+            let known_child = c.namespace() == ns::HL7 && known.contains(&c.name());
             if !known_child {
                 let parent = format!("{DE_PATH}/payloads/payload/{}", self.path(rel));
                 self.cx.ignore(&parent, c);
@@ -449,48 +452,48 @@ impl PayloadCx<'_> {
 
     fn required<'e, 'x>(
         &self,
-        el: &'e Element<'x>,
+        el: Element<'e, 'x>,
         name: &str,
         rel: &str,
-    ) -> PResult<&'e Element<'x>> {
+    ) -> PResult<Element<'e, 'x>> {
         el.child(ns::HL7, name)
             .ok_or_else(|| defect(self.path(rel), format!("missing required element {name}")))
     }
 
-    fn required_attr(&self, el: &Element, name: &str, rel: &str) -> PResult<String> {
+    fn required_attr(&self, el: Element<'_, '_>, name: &str, rel: &str) -> PResult<String> {
         el.attr(name)
             .map(str::to_owned)
             .ok_or_else(|| defect(self.path(rel), format!("missing required attribute {name}")))
     }
 
-    fn id_root(&self, doc: &Element) -> PResult<String> {
+    fn id_root(&self, doc: Element<'_, '_>) -> PResult<String> {
         let id = self.required(doc, "id", "")?;
         self.required_attr(id, "root", "id")
     }
 
-    fn coded(&self, el: &Element, rel: &str) -> PResult<CodedValue> {
+    fn coded(&self, el: Element<'_, '_>, rel: &str) -> PResult<CodedValue> {
         Ok(CodedValue {
             code: self.required_attr(el, "code", rel)?,
             code_system: attr(el, "codeSystem"),
         })
     }
 
-    fn identifier(&self, el: &Element, rel: &str) -> PResult<Identifier> {
+    fn identifier(&self, el: Element<'_, '_>, rel: &str) -> PResult<Identifier> {
         Ok(Identifier {
             root: self.required_attr(el, "root", rel)?,
             extension: attr(el, "extension"),
         })
     }
 
-    fn request(&mut self, operation: Operation, doc: &Element) -> PResult<PdsRequest> {
+    fn request(&mut self, operation: Operation, doc: Element<'_, '_>) -> PResult<PdsRequest> {
         let id = self.id_root(doc)?;
         let code = self.coded(self.required(doc, "code", "")?, "code")?;
         let qe = self.required(doc, "queryEvent", "")?;
         self.note_unknown(doc, "", &["id", "code", "queryEvent"]);
         let mut query = TraceQuery::default();
-        for p in &qe.children {
+        for p in qe.children() {
             let Some(parameter) =
-                Parameter::from_element_name(&p.name).filter(|_| p.namespace() == ns::HL7)
+                Parameter::from_element_name(p.name()).filter(|_| p.namespace() == ns::HL7)
             else {
                 self.cx.ignore(
                     &format!("{DE_PATH}/payloads/payload/{}/queryEvent", self.root),
@@ -498,7 +501,7 @@ impl PayloadCx<'_> {
                 );
                 continue;
             };
-            let rel = format!("queryEvent/{}", p.name);
+            let rel = format!("queryEvent/{}", p.name());
             let value = self.required(p, "value", &rel)?;
             let vrel = format!("{rel}/value");
             let semantics_text = child_text(p, ns::HL7, "semanticsText");
@@ -514,7 +517,7 @@ impl PayloadCx<'_> {
             if already {
                 return Err(defect(
                     self.path(&rel),
-                    format!("{} appears more than once", p.name),
+                    format!("{} appears more than once", p.name()),
                 ));
             }
             match parameter {
@@ -571,7 +574,7 @@ impl PayloadCx<'_> {
         })
     }
 
-    fn person_name(&mut self, el: &Element, rel: &str) -> PersonName {
+    fn person_name(&mut self, el: Element<'_, '_>, rel: &str) -> PersonName {
         self.note_unknown(el, rel, &["prefix", "given", "family"]);
         PersonName {
             name_use: attr(el, "use"),
@@ -581,7 +584,7 @@ impl PayloadCx<'_> {
         }
     }
 
-    fn head(&mut self, doc: &Element) -> PResult<ResponseHead> {
+    fn head(&mut self, doc: Element<'_, '_>) -> PResult<ResponseHead> {
         Ok(ResponseHead {
             id: self.id_root(doc)?,
             code: self.coded(self.required(doc, "code", "")?, "code")?,
@@ -589,7 +592,7 @@ impl PayloadCx<'_> {
         })
     }
 
-    fn verify_response(&mut self, doc: &Element) -> PResult<VerifyNhsNumberResponse> {
+    fn verify_response(&mut self, doc: Element<'_, '_>) -> PResult<VerifyNhsNumberResponse> {
         let head = self.head(doc)?;
         self.note_unknown(doc, "", &["id", "code", "value", "component"]);
         let valid_identifier = match doc.child(ns::HL7, "component") {
@@ -630,7 +633,7 @@ impl PayloadCx<'_> {
         })
     }
 
-    fn patient_ids(&mut self, patient: &Element, rel: &str) -> PResult<PatientIdentifiers> {
+    fn patient_ids(&mut self, patient: Element<'_, '_>, rel: &str) -> PResult<PatientIdentifiers> {
         let mut ids = patient.children_named(ns::HL7, "id");
         let first = ids
             .next()
@@ -649,7 +652,7 @@ impl PayloadCx<'_> {
         })
     }
 
-    fn get_nhs_number_response(&mut self, doc: &Element) -> PResult<GetNhsNumberResponse> {
+    fn get_nhs_number_response(&mut self, doc: Element<'_, '_>) -> PResult<GetNhsNumberResponse> {
         let head = self.head(doc)?;
         self.note_unknown(doc, "", &["id", "code", "value", "subject"]);
         let patient = match doc.child(ns::HL7, "subject") {
@@ -663,7 +666,10 @@ impl PayloadCx<'_> {
         Ok(GetNhsNumberResponse { head, patient })
     }
 
-    fn patient_details_response(&mut self, doc: &Element) -> PResult<GetPatientDetailsResponse> {
+    fn patient_details_response(
+        &mut self,
+        doc: Element<'_, '_>,
+    ) -> PResult<GetPatientDetailsResponse> {
         let head = self.head(doc)?;
         self.note_unknown(doc, "", &["id", "code", "value", "subject"]);
         let patient = match doc.child(ns::HL7, "subject") {
@@ -697,7 +703,7 @@ impl PayloadCx<'_> {
         Ok(GetPatientDetailsResponse { head, patient })
     }
 
-    fn address(&mut self, el: &Element, rel: &str) -> PostalAddress {
+    fn address(&mut self, el: Element<'_, '_>, rel: &str) -> PostalAddress {
         self.note_unknown(el, rel, &["postalCode", "streetAddressLine"]);
         PostalAddress {
             address_use: attr(el, "use"),
@@ -709,7 +715,7 @@ impl PayloadCx<'_> {
         }
     }
 
-    fn telecom(&mut self, el: &Element, rel: &str) -> Telecom {
+    fn telecom(&mut self, el: Element<'_, '_>, rel: &str) -> Telecom {
         self.note_unknown(el, rel, &["useablePeriod"]);
         Telecom {
             telecom_use: attr(el, "use"),
@@ -724,7 +730,7 @@ impl PayloadCx<'_> {
         }
     }
 
-    fn person(&mut self, el: &Element) -> PatientPerson {
+    fn person(&mut self, el: Element<'_, '_>) -> PatientPerson {
         let rel = "subject/patient/patientPerson";
         self.note_unknown(
             el,
@@ -776,16 +782,15 @@ impl PayloadCx<'_> {
     }
 }
 
-fn fault(el: &Element, cx: &mut Cx) -> SoapFault {
+fn fault(el: Element<'_, '_>, cx: &mut Cx) -> SoapFault {
     // faultcode and friends are unqualified in SOAP 1.1; some senders qualify them.
     let find = |name: &str| {
-        el.children
-            .iter()
-            .find(|c| c.name == name && (c.namespace().is_empty() || c.namespace() == ns::SOAP11))
+        el.children()
+            .find(|c| c.name() == name && (c.namespace().is_empty() || c.namespace() == ns::SOAP11))
     };
-    for c in &el.children {
+    for c in el.children() {
         if !matches!(
-            c.name.as_ref(),
+            c.name(),
             "faultcode" | "faultstring" | "faultactor" | "detail"
         ) {
             cx.ignore("/Envelope/Body/Fault", c);

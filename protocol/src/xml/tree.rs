@@ -7,23 +7,44 @@ use std::borrow::Cow;
 use quick_xml::XmlVersion;
 use quick_xml::escape::resolve_predefined_entity;
 use quick_xml::events::{BytesStart, Event};
-use quick_xml::name::ResolveResult;
-use quick_xml::reader::NsReader;
+use quick_xml::name::PrefixDeclaration;
+use quick_xml::reader::Reader;
 
 use crate::error::ParseError;
 use crate::ns;
 use crate::parse::ParseLimits;
 
-/// An element with its namespace resolved. `text` is the concatenated character data of the
-/// element's own text nodes (not its descendants').
-#[derive(Debug, Clone)]
-pub(crate) struct Element<'a> {
-    pub(crate) ns: &'static str,
-    pub(crate) ns_other: Option<Box<str>>,
-    pub(crate) name: Cow<'a, str>,
-    pub(crate) attrs: Vec<Attr<'a>>,
-    pub(crate) children: Vec<Element<'a>>,
-    pub(crate) text: Cow<'a, str>,
+/// A parsed document: every element and attribute in two flat vectors (an arena), so
+/// building and dropping a tree costs a couple of allocations rather than several per element.
+/// Names, values and text borrow from the input wherever the input holds them verbatim.
+#[derive(Debug)]
+pub(crate) struct Document<'a> {
+    nodes: Vec<Node<'a>>,
+    attrs: Vec<Attr<'a>>,
+}
+
+/// No node: the end of a child or sibling chain.
+const NONE: u32 = u32::MAX;
+
+#[derive(Debug)]
+struct Node<'a> {
+    ns: &'static str,
+    ns_other: Option<Box<str>>,
+    name: &'a str,
+    /// The concatenated character data of the element's own text nodes.
+    text: Cow<'a, str>,
+    attrs_start: u32,
+    attrs_end: u32,
+    first_child: u32,
+    last_child: u32,
+    next_sibling: u32,
+}
+
+/// An element of a [`Document`] with its namespace resolved: a cheap handle (`Copy`).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Element<'d, 'a> {
+    doc: &'d Document<'a>,
+    id: u32,
 }
 
 /// An attribute with its namespace resolved (unprefixed attributes have no namespace).
@@ -31,8 +52,15 @@ pub(crate) struct Element<'a> {
 pub(crate) struct Attr<'a> {
     pub(crate) ns: &'static str,
     pub(crate) ns_other: Option<Box<str>>,
-    pub(crate) name: Cow<'a, str>,
+    pub(crate) name: &'a str,
     pub(crate) value: Cow<'a, str>,
+}
+
+impl Attr<'_> {
+    /// The namespace URI, empty when unqualified.
+    pub(crate) fn namespace(&self) -> &str {
+        self.ns_other.as_deref().unwrap_or(self.ns)
+    }
 }
 
 /// What the tree builder noticed that a conformance checker should hear about.
@@ -52,6 +80,11 @@ const KNOWN: [&str; 8] = [
     ns::HL7,
     ns::XSI,
 ];
+
+/// The namespace bound to the reserved prefix `xml`.
+const XML_NAMESPACE: &str = "http://www.w3.org/XML/1998/namespace";
+/// The namespace bound to the reserved prefix `xmlns`.
+const XMLNS_NAMESPACE: &str = "http://www.w3.org/2000/xmlns/";
 
 fn intern(uri: &str) -> (&'static str, Option<Box<str>>) {
     match KNOWN.iter().find(|k| **k == uri) {
@@ -80,47 +113,112 @@ fn borrow<'a>(input: &'a str, part: Cow<'_, str>) -> Cow<'a, str> {
     }
 }
 
-impl<'a> Element<'a> {
+impl<'a> Document<'a> {
+    /// The document element.
+    pub(crate) fn root(&self) -> Element<'_, 'a> {
+        Element { doc: self, id: 0 }
+    }
+}
+
+/// The child elements of one element, in document order.
+#[derive(Debug, Clone)]
+pub(crate) struct Children<'d, 'a> {
+    doc: &'d Document<'a>,
+    next: u32,
+}
+
+impl<'d, 'a> Iterator for Children<'d, 'a> {
+    type Item = Element<'d, 'a>;
+
+    fn next(&mut self) -> Option<Element<'d, 'a>> {
+        let node = self.doc.nodes.get(self.next as usize)?;
+        let el = Element {
+            doc: self.doc,
+            id: self.next,
+        };
+        self.next = node.next_sibling;
+        Some(el)
+    }
+}
+
+impl<'d, 'a> Element<'d, 'a> {
+    fn node(&self) -> &'d Node<'a> {
+        &self.doc.nodes[self.id as usize]
+    }
+
+    /// The local name.
+    pub(crate) fn name(&self) -> &'d str {
+        self.node().name
+    }
+
+    /// The element's own character data, untrimmed.
+    pub(crate) fn text(&self) -> &'d str {
+        &self.node().text
+    }
+
     /// The namespace URI, empty when unqualified.
-    pub(crate) fn namespace(&self) -> &str {
-        self.ns_other.as_deref().unwrap_or(self.ns)
+    pub(crate) fn namespace(&self) -> &'d str {
+        let node = self.node();
+        node.ns_other.as_deref().unwrap_or(node.ns)
     }
 
     /// Whether this element is `{namespace}name`.
     pub(crate) fn is(&self, namespace: &str, name: &str) -> bool {
-        self.name == name && self.namespace() == namespace
+        self.name() == name && self.namespace() == namespace
+    }
+
+    /// The attributes, namespace declarations excepted, in document order.
+    pub(crate) fn attrs(&self) -> &'d [Attr<'a>] {
+        let node = self.node();
+        &self.doc.attrs[node.attrs_start as usize..node.attrs_end as usize]
+    }
+
+    /// The child elements.
+    pub(crate) fn children(&self) -> Children<'d, 'a> {
+        Children {
+            doc: self.doc,
+            next: self.node().first_child,
+        }
+    }
+
+    /// Whether the element has child elements.
+    pub(crate) fn has_children(&self) -> bool {
+        self.node().first_child != NONE
     }
 
     /// Child elements named `{namespace}name`.
     pub(crate) fn children_named<'s>(
-        &'s self,
+        &self,
         namespace: &'s str,
         name: &'s str,
-    ) -> impl Iterator<Item = &'s Element<'a>> + 's {
-        self.children.iter().filter(move |c| c.is(namespace, name))
+    ) -> impl Iterator<Item = Element<'d, 'a>> + 's
+    where
+        'd: 's,
+    {
+        self.children().filter(move |c| c.is(namespace, name))
     }
 
     /// The first child element named `{namespace}name`.
-    pub(crate) fn child(&self, namespace: &str, name: &str) -> Option<&Element<'a>> {
-        self.children.iter().find(|c| c.is(namespace, name))
+    pub(crate) fn child(&self, namespace: &str, name: &str) -> Option<Element<'d, 'a>> {
+        self.children().find(|c| c.is(namespace, name))
     }
 
     /// An attribute's value by namespace and local name (`""` for unqualified attributes).
-    pub(crate) fn attr_ns(&self, namespace: &str, name: &str) -> Option<&str> {
-        self.attrs
+    pub(crate) fn attr_ns(&self, namespace: &str, name: &str) -> Option<&'d str> {
+        self.attrs()
             .iter()
-            .find(|a| a.name == name && a.ns_other.as_deref().unwrap_or(a.ns) == namespace)
+            .find(|a| a.name == name && a.namespace() == namespace)
             .map(|a| a.value.as_ref())
     }
 
     /// An unqualified attribute's value.
-    pub(crate) fn attr(&self, name: &str) -> Option<&str> {
+    pub(crate) fn attr(&self, name: &str) -> Option<&'d str> {
         self.attr_ns("", name)
     }
 
     /// Serialises this element and its descendants with their own namespace declarations, so
     /// the result stands alone (used to keep payloads we do not model).
-    pub(crate) fn to_standalone_xml(&self) -> String {
+    pub(crate) fn to_standalone_xml(self) -> String {
         let mut out = String::new();
         let mut prefixes: Vec<String> = Vec::new();
         self.write_standalone(&mut out, &mut prefixes, "");
@@ -131,16 +229,16 @@ impl<'a> Element<'a> {
         use crate::xml::write::{push_attr, push_text};
         let namespace = self.namespace();
         out.push('<');
-        out.push_str(&self.name);
+        out.push_str(self.name());
         if namespace != default_ns {
             out.push_str(" xmlns=\"");
             push_attr(out, namespace);
             out.push('"');
         }
         let mark = prefixes.len();
-        for a in &self.attrs {
+        for a in self.attrs() {
             out.push(' ');
-            let ans = a.ns_other.as_deref().unwrap_or(a.ns);
+            let ans = a.namespace();
             if !ans.is_empty() {
                 let p = match prefixes.iter().position(|p| p == ans) {
                     Some(i) => i,
@@ -155,63 +253,90 @@ impl<'a> Element<'a> {
                 };
                 out.push_str(&format!("a{p}:"));
             }
-            out.push_str(&a.name);
+            out.push_str(a.name);
             out.push_str("=\"");
             push_attr(out, &a.value);
             out.push('"');
         }
-        if self.children.is_empty() && self.text.is_empty() {
+        if !self.has_children() && self.text().is_empty() {
             out.push_str("/>");
         } else {
             out.push('>');
-            push_text(out, &self.text);
-            for c in &self.children {
+            push_text(out, self.text());
+            for c in self.children() {
                 c.write_standalone(out, prefixes, namespace);
             }
             out.push_str("</");
-            out.push_str(&self.name);
+            out.push_str(self.name());
             out.push('>');
         }
         prefixes.truncate(mark);
     }
 }
 
+/// A namespace binding in scope: `prefix` (empty for the default namespace) to `uri` (the
+/// attribute's raw value; empty undeclares).
+struct Binding<'a> {
+    prefix: &'a str,
+    uri: &'a str,
+}
+
+/// An element being built: its node and the bindings in scope before it opened.
+struct Open {
+    id: u32,
+    bindings_mark: usize,
+}
+
 struct Builder<'l, 'a> {
     limits: &'l ParseLimits,
     input: &'a str,
-    stack: Vec<Element<'a>>,
-    root: Option<Element<'a>>,
+    doc: Document<'a>,
+    stack: Vec<Open>,
+    bindings: Vec<Binding<'a>>,
+    /// Raw qualified names of the current start tag's attributes, for the duplicate check.
+    seen: Vec<&'a str>,
+    /// Prefixes of the current start tag's attributes, resolved once its declarations are in.
+    prefixes: Vec<Option<&'a str>>,
+    root_closed: bool,
     elements: usize,
     notes: TreeNotes,
 }
 
-/// Parses `input` into a tree. Refuses DTDs, undeclared entities, oversize values, excessive
-/// nesting or element counts, and any well-formedness error, each with its line and column.
+/// Parses `input` into a tree. Refuses DTDs, undeclared entities and namespace prefixes,
+/// oversize values, excessive nesting, element, attribute or namespace-binding counts, and any
+/// well-formedness error, each with its line and column.
 pub(crate) fn parse_tree<'a>(
     input: &'a str,
     limits: &ParseLimits,
-) -> Result<(Element<'a>, TreeNotes), ParseError> {
+) -> Result<(Document<'a>, TreeNotes), ParseError> {
     if input.len() > limits.max_bytes {
         return Err(ParseError::TooLarge {
             size: input.len(),
             limit: limits.max_bytes,
         });
     }
-    let mut reader = NsReader::from_str(input);
+    // Namespaces are resolved here rather than by quick-xml's NsReader: the builder reads each
+    // start tag's attributes once for both, instead of once each.
+    let mut reader = Reader::from_str(input);
     {
         let config = reader.config_mut();
         config.check_end_names = true;
         config.expand_empty_elements = false;
         config.trim_text(false);
     }
-    reader
-        .resolver_mut()
-        .set_max_namespace_bindings(limits.max_namespace_bindings);
+    // A SOAP request has an element per 60 bytes or so, an attribute per 110.
     let mut b = Builder {
         limits,
         input,
-        stack: Vec::new(),
-        root: None,
+        doc: Document {
+            nodes: Vec::with_capacity((input.len() / 48).clamp(8, 4096)),
+            attrs: Vec::with_capacity((input.len() / 96).clamp(8, 4096)),
+        },
+        stack: Vec::with_capacity(16),
+        bindings: Vec::with_capacity(8),
+        seen: Vec::with_capacity(8),
+        prefixes: Vec::with_capacity(8),
+        root_closed: false,
         elements: 0,
         notes: TreeNotes::default(),
     };
@@ -225,19 +350,13 @@ pub(crate) fn parse_tree<'a>(
             }
         };
         match event {
-            Event::Start(start) => {
-                let el = b.open(&reader, &start, before)?;
-                b.stack.push(el);
-            }
-            Event::Empty(start) => {
-                let el = b.open(&reader, &start, before)?;
-                b.close(el);
-            }
+            Event::Start(start) => b.open(&start, before, false)?,
+            Event::Empty(start) => b.open(&start, before, true)?,
             Event::End(_) => {
-                let el = b.stack.pop().ok_or_else(|| {
-                    b.malformed(before, "closing tag without an opening tag".into())
-                })?;
-                b.close(el);
+                if b.stack.is_empty() {
+                    return Err(b.malformed(before, "closing tag without an opening tag".into()));
+                }
+                b.close();
             }
             Event::Text(t) => {
                 let text = borrow(input, t.xml10_content());
@@ -276,15 +395,15 @@ pub(crate) fn parse_tree<'a>(
     if let Some(open) = b.stack.last() {
         let (line, column) = b.line_column(input.len());
         return Err(ParseError::Truncated {
-            open_element: open.name.to_string(),
+            open_element: b.doc.nodes[open.id as usize].name.to_owned(),
             line,
             column,
         });
     }
-    match b.root {
-        Some(root) => Ok((root, b.notes)),
-        None => Err(ParseError::Empty),
+    if b.doc.nodes.is_empty() {
+        return Err(ParseError::Empty);
     }
+    Ok((b.doc, b.notes))
 }
 
 impl<'a> Builder<'_, 'a> {
@@ -305,20 +424,75 @@ impl<'a> Builder<'_, 'a> {
         let mut p = String::new();
         for e in &self.stack {
             p.push('/');
-            p.push_str(&e.name);
+            p.push_str(self.doc.nodes[e.id as usize].name);
         }
         p.push('/');
         p.push_str(leaf);
         p
     }
 
-    fn open(
-        &mut self,
-        reader: &NsReader<&[u8]>,
-        start: &BytesStart,
-        at: usize,
-    ) -> Result<Element<'a>, ParseError> {
-        if self.root.is_some() {
+    /// The namespace a prefix is bound to: `Ok(None)` when unbound (no prefix and no default
+    /// namespace, or an attribute without a prefix), `Err` naming an undeclared prefix.
+    fn resolve(&self, prefix: Option<&'a str>, element: bool) -> Result<Option<&'a str>, String> {
+        match prefix {
+            None if !element => Ok(None),
+            None => Ok(self
+                .bindings
+                .iter()
+                .rev()
+                .find(|b| b.prefix.is_empty())
+                .map(|b| b.uri)
+                .filter(|uri| !uri.is_empty())),
+            Some("xml") => Ok(Some(XML_NAMESPACE)),
+            Some("xmlns") => Ok(Some(XMLNS_NAMESPACE)),
+            Some(p) => match self.bindings.iter().rev().find(|b| b.prefix == p) {
+                Some(b) if !b.uri.is_empty() => Ok(Some(b.uri)),
+                _ => Err(p.to_owned()),
+            },
+        }
+    }
+
+    /// Adds a namespace declaration (`xmlns` or `xmlns:prefix`) of the element being opened.
+    fn declare(&mut self, prefix: &'a str, uri: &'a str, at: usize) -> Result<(), ParseError> {
+        let refuse = |b: &Self, why: String| Err(b.malformed(at, why));
+        match prefix {
+            "xml" if uri != XML_NAMESPACE => {
+                return refuse(
+                    self,
+                    format!("the namespace prefix 'xml' cannot be bound to '{uri}'"),
+                );
+            }
+            // Already bound to its only allowed value.
+            "xml" => return Ok(()),
+            "xmlns" => {
+                return refuse(
+                    self,
+                    format!("the namespace prefix 'xmlns' cannot be bound to '{uri}'"),
+                );
+            }
+            p if !p.is_empty() && (uri == XML_NAMESPACE || uri == XMLNS_NAMESPACE) => {
+                return refuse(
+                    self,
+                    format!("the namespace prefix '{p}' cannot be bound to '{uri}'"),
+                );
+            }
+            _ => {}
+        }
+        if self.bindings.len() >= self.limits.max_namespace_bindings {
+            return refuse(
+                self,
+                format!(
+                    "more than {} namespace bindings in scope",
+                    self.limits.max_namespace_bindings
+                ),
+            );
+        }
+        self.bindings.push(Binding { prefix, uri });
+        Ok(())
+    }
+
+    fn open(&mut self, start: &BytesStart, at: usize, empty: bool) -> Result<(), ParseError> {
+        if self.root_closed {
             return Err(self.malformed(at, "content after the document element".into()));
         }
         if self.stack.len() >= self.limits.max_depth {
@@ -335,19 +509,35 @@ impl<'a> Builder<'_, 'a> {
                 limit: self.limits.max_elements,
             });
         }
-        let (res, local) = reader.resolver().resolve_element(start.name());
-        let (ns, ns_other) = match res {
-            ResolveResult::Bound(n) => intern(n.0),
-            ResolveResult::Unbound => ("", None),
-            ResolveResult::Unknown(p) => {
-                return Err(self.malformed(at, format!("namespace prefix {p:?} is not declared")));
-            }
-        };
-        let name = borrow(self.input, Cow::Borrowed(local.as_ref()));
-        let mut attrs = Vec::new();
-        for a in start.attributes().with_checks(true) {
+        let input = self.input;
+        let bindings_mark = self.bindings.len();
+        let attrs_start = self.doc.attrs.len();
+        self.seen.clear();
+        self.prefixes.clear();
+        // One pass over the attributes: duplicates, declarations, limits and values. Prefixes
+        // are resolved afterwards, once every declaration of this tag is in scope.
+        for a in start.attributes().with_checks(false) {
             let a = a.map_err(|e| self.malformed(at, e.to_string()))?;
-            if a.key.as_namespace_binding().is_some() {
+            let Some(key) = reslice(input, a.key.as_ref()) else {
+                return Err(self.malformed(at, "unreadable attribute name".into()));
+            };
+            if self.seen.contains(&key) {
+                return Err(self.malformed(at, format!("duplicated attribute {key:?}")));
+            }
+            self.seen.push(key);
+            if let Some(binding) = a.key.as_namespace_binding() {
+                let prefix = match binding {
+                    PrefixDeclaration::Default => "",
+                    PrefixDeclaration::Named(p) => reslice(input, p).unwrap_or_default(),
+                };
+                let uri = match &a.value {
+                    Cow::Borrowed(v) => reslice(input, v),
+                    Cow::Owned(_) => None,
+                };
+                let Some(uri) = uri else {
+                    return Err(self.malformed(at, "unreadable namespace declaration".into()));
+                };
+                self.declare(prefix, uri, at)?;
                 continue;
             }
             if a.value.len() > self.limits.max_value_len {
@@ -359,7 +549,7 @@ impl<'a> Builder<'_, 'a> {
                     column,
                 });
             }
-            if attrs.len() >= self.limits.max_attributes {
+            if self.prefixes.len() >= self.limits.max_attributes {
                 return Err(self.malformed(
                     at,
                     format!(
@@ -368,54 +558,92 @@ impl<'a> Builder<'_, 'a> {
                     ),
                 ));
             }
-            let (res, local) = reader.resolver().resolve_attribute(a.key);
-            let (ans, ans_other) = match res {
-                ResolveResult::Bound(n) => intern(n.0),
-                ResolveResult::Unbound => ("", None),
-                ResolveResult::Unknown(p) => {
+            let (local, prefix) = a.key.decompose();
+            let value = match a.normalized_value(XmlVersion::Implicit1_0) {
+                Ok(v) => borrow(input, v),
+                Err(e) => {
+                    return Err(self.malformed(at, format!("attribute {}: {e}", a.key.as_ref())));
+                }
+            };
+            self.prefixes
+                .push(prefix.map(|p| reslice(input, p.into_inner()).unwrap_or_default()));
+            self.doc.attrs.push(Attr {
+                ns: "",
+                ns_other: None,
+                name: reslice(input, local.into_inner()).unwrap_or_default(),
+                value,
+            });
+        }
+        for i in 0..self.prefixes.len() {
+            let ns = match self.resolve(self.prefixes[i], false) {
+                Ok(ns) => ns,
+                Err(p) => {
                     return Err(
                         self.malformed(at, format!("namespace prefix {p:?} is not declared"))
                     );
                 }
             };
-            let value = match a.normalized_value(XmlVersion::Implicit1_0) {
-                Ok(v) => borrow(self.input, v),
-                Err(e) => {
-                    return Err(self.malformed(at, format!("attribute {}: {e}", a.key.as_ref())));
-                }
-            };
-            let attr_name = borrow(self.input, Cow::Borrowed(local.as_ref()));
-            if crate::xml::trim_xml_whitespace(&value).is_empty() {
-                let path = format!("{}/@{}", self.path(&name), attr_name);
+            let attr = &mut self.doc.attrs[attrs_start + i];
+            if let Some(ns) = ns {
+                (attr.ns, attr.ns_other) = intern(ns);
+            }
+            if crate::xml::trim_xml_whitespace(&attr.value).is_empty() {
+                let attr_name = attr.name;
+                let path = format!("{}/@{attr_name}", self.path(start_name(input, start)));
                 self.notes.blank_attributes.push(path);
             }
-            attrs.push(Attr {
-                ns: ans,
-                ns_other: ans_other,
-                name: attr_name,
-                value,
-            });
         }
-        Ok(Element {
+        let name = start.name();
+        let (local, prefix) = name.decompose();
+        let prefix = prefix.map(|p| reslice(input, p.into_inner()).unwrap_or_default());
+        let (ns, ns_other) = match self.resolve(prefix, true) {
+            Ok(Some(uri)) => intern(uri),
+            Ok(None) => ("", None),
+            Err(p) => {
+                return Err(self.malformed(at, format!("namespace prefix {p:?} is not declared")));
+            }
+        };
+        let id = u32::try_from(self.doc.nodes.len()).unwrap_or(NONE);
+        self.doc.nodes.push(Node {
             ns,
             ns_other,
-            name,
-            attrs,
-            children: Vec::new(),
+            name: reslice(input, local.into_inner()).unwrap_or_default(),
             text: Cow::Borrowed(""),
-        })
+            attrs_start: u32::try_from(attrs_start).unwrap_or(NONE),
+            attrs_end: u32::try_from(self.doc.attrs.len()).unwrap_or(NONE),
+            first_child: NONE,
+            last_child: NONE,
+            next_sibling: NONE,
+        });
+        if let Some(parent) = self.stack.last() {
+            let parent = parent.id as usize;
+            match self.doc.nodes[parent].last_child {
+                NONE => self.doc.nodes[parent].first_child = id,
+                last => self.doc.nodes[last as usize].next_sibling = id,
+            }
+            self.doc.nodes[parent].last_child = id;
+        }
+        self.stack.push(Open { id, bindings_mark });
+        if empty {
+            self.close();
+        }
+        Ok(())
     }
 
-    fn close(&mut self, el: Element<'a>) {
-        match self.stack.last_mut() {
-            Some(parent) => parent.children.push(el),
-            None => self.root = Some(el),
+    /// Closes the innermost open element: its namespace declarations go out of scope.
+    fn close(&mut self) {
+        if let Some(open) = self.stack.pop() {
+            self.bindings.truncate(open.bindings_mark);
+            if self.stack.is_empty() {
+                self.root_closed = true;
+            }
         }
     }
 
     fn push_text(&mut self, text: Cow<'a, str>, at: usize) -> Result<(), ParseError> {
-        match self.stack.last_mut() {
-            Some(el) => {
+        match self.stack.last() {
+            Some(open) => {
+                let el = &self.doc.nodes[open.id as usize];
                 if el.text.len() + text.len() > self.limits.max_value_len {
                     let len = el.text.len() + text.len();
                     let (line, column) = self.line_column(at);
@@ -426,6 +654,7 @@ impl<'a> Builder<'_, 'a> {
                         column,
                     });
                 }
+                let el = &mut self.doc.nodes[open.id as usize];
                 if el.text.is_empty() {
                     el.text = text;
                 } else {
@@ -436,5 +665,93 @@ impl<'a> Builder<'_, 'a> {
             None if crate::xml::trim_xml_whitespace(&text).is_empty() => Ok(()),
             None => Err(self.malformed(at, "text outside the document element".into())),
         }
+    }
+}
+
+/// The local name of a start tag, borrowed from the input.
+fn start_name<'a>(input: &'a str, start: &BytesStart) -> &'a str {
+    reslice(input, start.name().decompose().0.into_inner()).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(xml: &str) -> Result<Document<'_>, ParseError> {
+        parse_tree(xml, &ParseLimits::default()).map(|(doc, _)| doc)
+    }
+
+    fn malformed(xml: &str) -> String {
+        match parse(xml) {
+            Err(ParseError::Malformed { message, .. }) => message,
+            other => panic!("expected Malformed for {xml}, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn namespaces_resolve_in_scope_and_go_out_of_scope() {
+        let xml = r#"<a:r xmlns:a="urn:a" xmlns="urn:d" a:x="1" y="2"><c/><d xmlns=""><e/></d><a:f xmlns:a="urn:b"/><g xml:lang="en"/></a:r>"#;
+        let doc = parse(xml).unwrap();
+        let root = doc.root();
+        assert_eq!((root.namespace(), root.name()), ("urn:a", "r"));
+        assert_eq!(root.attr_ns("urn:a", "x"), Some("1"));
+        assert_eq!(root.attr("y"), Some("2"));
+        let kids: Vec<_> = root.children().collect();
+        assert_eq!(kids.len(), 4);
+        assert_eq!((kids[0].namespace(), kids[0].name()), ("urn:d", "c"));
+        assert_eq!(kids[1].namespace(), "");
+        assert_eq!(kids[1].children().next().unwrap().namespace(), "");
+        assert_eq!(kids[2].namespace(), "urn:b");
+        assert_eq!(
+            kids[3].attr_ns("http://www.w3.org/XML/1998/namespace", "lang"),
+            Some("en")
+        );
+        // A prefix declared on an element is gone after it closes.
+        assert!(malformed(r#"<r><p:a xmlns:p="urn:p"/><p:b/></r>"#).contains("\"p\""));
+    }
+
+    #[test]
+    fn namespace_mistakes_are_malformed() {
+        assert!(malformed("<p:r/>").contains("not declared"));
+        assert!(malformed(r#"<r xmlns:p="urn:p"><q xmlns:p=""><p:x/></q></r>"#).contains("\"p\""));
+        assert!(malformed(r#"<r xmlns:xml="urn:other"/>"#).contains("'xml'"));
+        assert!(malformed(r#"<r xmlns:xmlns="urn:other"/>"#).contains("'xmlns'"));
+        assert!(malformed(r#"<r xmlns:p="http://www.w3.org/2000/xmlns/"/>"#).contains("'p'"));
+        assert!(malformed(r#"<r a="1" a="2"/>"#).contains("duplicated"));
+        assert!(malformed(r#"<r xmlns:p="urn:a" xmlns:p="urn:b"/>"#).contains("duplicated"));
+        assert!(malformed(r#"<r p:a="1"/>"#).contains("not declared"));
+        // The xml prefix may be declared with its own namespace.
+        assert!(parse(r#"<r xmlns:xml="http://www.w3.org/XML/1998/namespace"/>"#).is_ok());
+    }
+
+    #[test]
+    fn namespace_bindings_are_limited() {
+        let limits = ParseLimits {
+            max_namespace_bindings: 2,
+            ..ParseLimits::default()
+        };
+        let ok = r#"<r xmlns:a="urn:a"><s xmlns:b="urn:b"/><t xmlns:c="urn:c"/></r>"#;
+        assert!(parse_tree(ok, &limits).is_ok());
+        let too_many = r#"<r xmlns:a="urn:a"><s xmlns:b="urn:b"><t xmlns:c="urn:c"/></s></r>"#;
+        assert!(matches!(
+            parse_tree(too_many, &limits),
+            Err(ParseError::Malformed { .. })
+        ));
+    }
+
+    #[test]
+    fn text_and_children_keep_document_order() {
+        let doc = parse("<r>a<x/>b&amp;c<![CDATA[<d>]]><y>t</y>\r\n</r>").unwrap();
+        let root = doc.root();
+        assert_eq!(root.text(), "ab&c<d>\n");
+        let names: Vec<_> = root.children().map(|c| c.name()).collect();
+        assert_eq!(names, ["x", "y"]);
+        assert_eq!(root.child("", "y").unwrap().text(), "t");
+        assert!(matches!(
+            parse("<r/><s/>"),
+            Err(ParseError::Malformed { .. })
+        ));
+        assert!(matches!(parse("<r><s>"), Err(ParseError::Truncated { .. })));
+        assert!(matches!(parse("  "), Err(ParseError::Empty)));
     }
 }
