@@ -81,6 +81,7 @@ fn write_run(dir: &Path) {
         options: vec![],
         requirements: vec![],
         cases,
+        tom: None,
     };
     fs::write(
         dir.join("run.json"),

@@ -446,6 +446,7 @@ pub async fn run_provider(
             })
             .collect(),
         cases,
+        tom: None,
     };
     write_record(&config.out_dir, &record)?;
     Ok(record)

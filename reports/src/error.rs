@@ -169,6 +169,10 @@ pub enum ReportError {
     /// The JUnit XML could not be serialised.
     #[error("cannot render junit.xml: {0}")]
     Junit(#[from] quick_junit::SerializeError),
+
+    /// The TOM evidence workbook could not be rendered.
+    #[error(transparent)]
+    Tom(#[from] crate::tom::TomError),
 }
 
 impl ReportError {
@@ -178,7 +182,10 @@ impl ReportError {
     pub fn is_input(&self) -> bool {
         !matches!(
             self,
-            ReportError::Write { .. } | ReportError::Html(_) | ReportError::Junit(_)
+            ReportError::Write { .. }
+                | ReportError::Html(_)
+                | ReportError::Junit(_)
+                | ReportError::Tom(crate::tom::TomError::Xlsx(_))
         )
     }
 }

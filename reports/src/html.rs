@@ -20,6 +20,7 @@ use crate::manifest::checked_relative;
 use crate::record::{
     CaseRecord, EvidenceFile, ExchangeRecord, Outcome, RunRecord, Summary, Verdict,
 };
+use crate::tom::{Compliance, TomAssessment, TomSection};
 
 /// Supplies the bytes of evidence files for the HTML report.
 pub trait EvidenceReader {
@@ -78,7 +79,34 @@ struct Page<'a> {
     overall: Verdict,
     duration: String,
     coverage: Vec<CoverageRow>,
+    tom: Option<TomView<'a>>,
     cases: Vec<CaseView<'a>>,
+}
+
+/// The TOM self-evaluation table: checklist sheets 9a and 9b with the run's statuses.
+struct TomView<'a> {
+    source: &'a str,
+    /// (status, rows with it), for every status.
+    counts: Vec<(Compliance, usize)>,
+    rows: Vec<TomRowView<'a>>,
+    unplaced: Vec<&'a TomAssessment>,
+}
+
+/// One requirement row of the TOM table.
+struct TomRowView<'a> {
+    sheet: &'static str,
+    id: &'a str,
+    item: &'a str,
+    obligation: &'static str,
+    status: Compliance,
+    evidence: Vec<EvidenceLink<'a>>,
+    notes: &'a str,
+}
+
+/// An evidence item of a TOM row, linked to its case when it names one.
+struct EvidenceLink<'a> {
+    text: &'a str,
+    anchor: Option<String>,
 }
 
 /// One row of the coverage table.
@@ -168,6 +196,15 @@ impl<'a> Page<'a> {
                     .collect(),
             })
             .collect();
+        let tom = record.tom.as_ref().map(|tom| {
+            TomView::new(tom, |id| {
+                record
+                    .cases
+                    .iter()
+                    .position(|c| c.id == id)
+                    .map(|i| anchors[i].clone())
+            })
+        });
         Page {
             r: record,
             css: CSS,
@@ -176,7 +213,47 @@ impl<'a> Page<'a> {
             overall: Verdict::roll_up(record.cases.iter().map(|c| c.outcome)),
             duration: run_duration(&record.started, &record.finished),
             coverage,
+            tom,
             cases,
+        }
+    }
+}
+
+impl<'a> TomView<'a> {
+    /// The view of a TOM section; `case_anchor` gives the anchor of a case id in the page.
+    fn new(tom: &'a TomSection, case_anchor: impl Fn(&str) -> Option<String>) -> Self {
+        let counts = tom.compliance_counts();
+        TomView {
+            source: &tom.source,
+            counts: Compliance::ALL
+                .iter()
+                .map(|status| (*status, counts.total(*status)))
+                .collect(),
+            rows: tom
+                .rows()
+                .into_iter()
+                .map(|row| TomRowView {
+                    sheet: row.requirement.sheet.code(),
+                    id: &row.requirement.id,
+                    item: &row.requirement.item,
+                    obligation: row.requirement.obligation.label(),
+                    status: row.status,
+                    evidence: row
+                        .assessment
+                        .map(|a| {
+                            a.evidence
+                                .iter()
+                                .map(|text| EvidenceLink {
+                                    text,
+                                    anchor: case_anchor(text),
+                                })
+                                .collect()
+                        })
+                        .unwrap_or_default(),
+                    notes: row.assessment.map_or("", |a| a.notes.as_str()),
+                })
+                .collect(),
+            unplaced: tom.unplaced_assessments(),
         }
     }
 }

@@ -2,7 +2,9 @@
 //! reads one and writes files, so reports can be regenerated from a saved `run.json`:
 //! [`render_html`] (`report.html`), [`render_junit`] (`junit.xml`), [`render_manifest`]
 //! (`evidence/MANIFEST.sha256`), with [`write_reports`] doing all three for a run folder and
-//! [`verify_evidence`] checking a folder against its manifest.
+//! [`verify_evidence`] checking a folder against its manifest. When the record has a TOM section,
+//! [`render_tom_xlsx`] writes the TOM evidence pack (`tom-evidence.xlsx`) and the HTML report
+//! shows the same table ([`tom`]).
 //!
 //! This crate depends on no other crate of ours. Output is deterministic: the same record and
 //! evidence give the same bytes.
@@ -13,6 +15,7 @@ pub mod junit;
 pub mod manifest;
 pub mod record;
 pub mod run_folder;
+pub mod tom;
 
 pub use error::ReportError;
 pub use html::{DirEvidence, EvidenceReader, render_html};
@@ -22,3 +25,8 @@ pub use manifest::{
 };
 pub use record::*;
 pub use run_folder::{JUNIT_XML, REPORT_HTML, Written, load_record, write_reports};
+pub use tom::{
+    Compliance, Obligation, TOM_XLSX, TomAssessment, TomError, TomRequirement, TomSection,
+    TomSheet, WireEvidence, builtin_requirements, load_tom_checklist, normalise_requirement_id,
+    render_tom_xlsx,
+};

@@ -9,6 +9,8 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+use crate::tom::TomSection;
+
 /// The version of this format, written as `format` in every `run.json`.
 pub const FORMAT_VERSION: u32 = 1;
 
@@ -36,6 +38,10 @@ pub struct RunRecord {
     pub requirements: Vec<RequirementInfo>,
     /// The cases, in suite order.
     pub cases: Vec<CaseRecord>,
+    /// The TOM self-evaluation checklist rows and the run's assessments of them, when the run
+    /// makes a TOM evidence pack (`tom-evidence.xlsx`). Absent from records that do not.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tom: Option<TomSection>,
 }
 
 /// The tool that made the run.

@@ -11,6 +11,7 @@ use crate::html::{DirEvidence, render_html};
 use crate::junit::render_junit;
 use crate::manifest::{MANIFEST_PATH, RUN_JSON, checked_relative, render_manifest};
 use crate::record::{FORMAT_VERSION, RunRecord};
+use crate::tom::{TOM_XLSX, render_tom_xlsx};
 
 /// The HTML report's file name in an output folder.
 pub const REPORT_HTML: &str = "report.html";
@@ -27,6 +28,8 @@ pub struct Written {
     pub junit: PathBuf,
     /// `OUT/evidence/MANIFEST.sha256`.
     pub manifest: PathBuf,
+    /// `OUT/tom-evidence.xlsx`, written when the record has a TOM section.
+    pub tom: Option<PathBuf>,
     /// How many files (run.json and evidence) were copied from the run folder; 0 when the
     /// output folder is the run folder.
     pub copied: usize,
@@ -69,7 +72,8 @@ pub fn load_record(path: &Path) -> Result<RunRecord, ReportError> {
     serde_json::from_slice(&bytes).map_err(json_error)
 }
 
-/// Writes `report.html` and `junit.xml` into `out_dir`, then `out_dir/evidence/MANIFEST.sha256`.
+/// Writes `report.html` and `junit.xml` into `out_dir`, and `tom-evidence.xlsx` when the record
+/// has a TOM section, then `out_dir/evidence/MANIFEST.sha256` covering them.
 ///
 /// When `out_dir` is not `run_dir`, `run.json` and every evidence file the record names are
 /// copied there first, so the output folder stands on its own. The HTML shows the evidence from
@@ -98,7 +102,18 @@ pub fn write_reports(
     let junit = out_dir.join(JUNIT_XML);
     write(&junit, render_junit(record)?.as_bytes())?;
 
-    let manifest_text = render_manifest(out_dir, record, &[REPORT_HTML, JUNIT_XML])?;
+    let mut rendered = vec![REPORT_HTML, JUNIT_XML];
+    let tom = match &record.tom {
+        Some(_) => {
+            let path = out_dir.join(TOM_XLSX);
+            write(&path, &render_tom_xlsx(record)?)?;
+            rendered.push(TOM_XLSX);
+            Some(path)
+        }
+        None => None,
+    };
+
+    let manifest_text = render_manifest(out_dir, record, &rendered)?;
     let manifest = out_dir.join(MANIFEST_PATH);
     create_parent(&manifest)?;
     write(&manifest, manifest_text.as_bytes())?;
@@ -106,6 +121,7 @@ pub fn write_reports(
         html,
         junit,
         manifest,
+        tom,
         copied,
     })
 }

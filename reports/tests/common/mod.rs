@@ -269,6 +269,7 @@ pub fn record(files: &mut Vec<(String, Vec<u8>)>) -> RunRecord {
             req("SMSP-TOM-099", "Keep an audit trail (no case evidences it in this run)"),
         ],
         cases,
+        tom: None,
     }
 }
 
