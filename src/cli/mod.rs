@@ -5,6 +5,7 @@
 //! [`evidence`], [`certs`], [`scenario`], [`request`], [`codes`].
 
 mod certs;
+mod client;
 mod codes;
 mod demo;
 mod evidence;

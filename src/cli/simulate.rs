@@ -106,6 +106,19 @@ pub(crate) struct TlsArgs {
     plain_http: bool,
 }
 
+impl TlsArgs {
+    /// Mutual TLS with a development PKI in `dir` (created if missing).
+    pub(crate) fn dev(dir: PathBuf) -> TlsArgs {
+        TlsArgs {
+            tls_cert: None,
+            tls_key: None,
+            client_ca: None,
+            dev_tls: Some(dir),
+            plain_http: false,
+        }
+    }
+}
+
 /// The clocks and id source of a run.
 struct TimeAndIds {
     /// Stamps the journal.
@@ -117,7 +130,7 @@ struct TimeAndIds {
 }
 
 /// The TLS mode chosen, with what to print about it.
-enum TlsMode {
+pub(crate) enum TlsMode {
     Plain,
     Files,
     Dev(pki::DevPki, bool),
@@ -276,7 +289,9 @@ fn watch_paths(args: &[String]) -> Vec<PathBuf> {
         .collect()
 }
 
-fn tls_setup(args: &TlsArgs) -> Result<(Option<Arc<rustls::ServerConfig>>, TlsMode), CliError> {
+pub(crate) fn tls_setup(
+    args: &TlsArgs,
+) -> Result<(Option<Arc<rustls::ServerConfig>>, TlsMode), CliError> {
     if args.plain_http {
         return Ok((None, TlsMode::Plain));
     }
@@ -307,7 +322,7 @@ fn tls_setup(args: &TlsArgs) -> Result<(Option<Arc<rustls::ServerConfig>>, TlsMo
     Ok((Some(config), TlsMode::Dev(dev, created)))
 }
 
-fn announce(running: &Running, mode: &TlsMode, engine: &Engine) {
+pub(crate) fn announce(running: &Running, mode: &TlsMode, engine: &Engine) {
     let world = engine.world();
     let scheme = match mode {
         TlsMode::Plain => "http",

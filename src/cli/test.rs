@@ -36,6 +36,8 @@ pub(crate) struct TestArgs {
 enum TestCommand {
     /// Drive an SMSP provider (or the built-in simulator) through a suite of requirement cases.
     Provider(Box<ProviderArgs>),
+    /// Walk an SMSP client through a plan against the simulator, and judge what it sends.
+    Client(Box<super::client::ClientArgs>),
 }
 
 /// Options of `smsp test provider`.
@@ -149,6 +151,7 @@ pub(crate) fn run(args: &TestArgs) -> Result<(), CliError> {
             let outcome = provider(p, None)?;
             outcome.exit()
         }
+        TestCommand::Client(c) => super::client::run(c),
     }
 }
 
