@@ -260,7 +260,7 @@ fn distribution_envelope(
         tracking_id: attr(h, "trackingid"),
         ..ItkHeader::default()
     };
-    let hp = format!("{DE_PATH}/header");
+    const HEADER_PATH: &str = "/Envelope/Body/DistributionEnvelope/header";
     for c in h.children() {
         match (c.namespace(), c.name()) {
             (ns::ITK, "addresslist") => {
@@ -308,7 +308,7 @@ fn distribution_envelope(
                         .collect(),
                 )
             }
-            _ => cx.ignore(&hp, c),
+            _ => cx.ignore(HEADER_PATH, c),
         }
     }
     let mut payloads = Payloads {
@@ -404,7 +404,7 @@ fn payload_body(doc: Element<'_, '_>, cx: &mut Cx) -> PayloadBody {
     }
     let mut pc = PayloadCx {
         cx,
-        root: doc.name().to_string(),
+        root: doc.name(),
     };
     let result = match (operation, response_kind) {
         (Some(op), _) => pc.request(op, doc).map(PayloadBody::Request),
@@ -423,15 +423,34 @@ fn payload_body(doc: Element<'_, '_>, cx: &mut Cx) -> PayloadBody {
 }
 
 /// Reads HL7 payload content, recording skipped elements with their path.
-struct PayloadCx<'a> {
+struct PayloadCx<'a, 'd> {
     cx: &'a mut Cx,
-    root: String,
+    root: &'d str,
 }
 
-impl PayloadCx<'_> {
-    fn path(&self, rel: &str) -> String {
+/// Where a query parameter (or its `value`) sits under the payload root. Written out only
+/// when a defect or an ignored element needs it: most requests need neither.
+#[derive(Clone, Copy)]
+struct ParamPath<'n> {
+    element: &'n str,
+    value: bool,
+}
+
+impl std::fmt::Display for ParamPath<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "queryEvent/{}", self.element)?;
+        if self.value {
+            f.write_str("/value")?;
+        }
+        Ok(())
+    }
+}
+
+impl PayloadCx<'_, '_> {
+    fn path(&self, rel: impl std::fmt::Display) -> String {
+        let rel = rel.to_string();
         if rel.is_empty() {
-            self.root.clone()
+            self.root.to_owned()
         } else {
             format!("{}/{rel}", self.root)
         }
@@ -440,7 +459,12 @@ impl PayloadCx<'_> {
     /// Records children of `el` not named in `known` as ignored. This includes the HL7
     /// infrastructure elements (realmCode, typeId, templateId): legal, never seen in practice,
     /// and not modelled, so they are noted rather than silently dropped.
-    fn note_unknown(&mut self, el: Element<'_, '_>, rel: &str, known: &[&str]) {
+    fn note_unknown(
+        &mut self,
+        el: Element<'_, '_>,
+        rel: impl std::fmt::Display + Copy,
+        known: &[&str],
+    ) {
         for c in el.children() {
             let known_child = c.namespace() == ns::HL7 && known.contains(&c.name());
             if !known_child {
@@ -454,13 +478,18 @@ impl PayloadCx<'_> {
         &self,
         el: Element<'e, 'x>,
         name: &str,
-        rel: &str,
+        rel: impl std::fmt::Display + Copy,
     ) -> PResult<Element<'e, 'x>> {
         el.child(ns::HL7, name)
             .ok_or_else(|| defect(self.path(rel), format!("missing required element {name}")))
     }
 
-    fn required_attr(&self, el: Element<'_, '_>, name: &str, rel: &str) -> PResult<String> {
+    fn required_attr(
+        &self,
+        el: Element<'_, '_>,
+        name: &str,
+        rel: impl std::fmt::Display + Copy,
+    ) -> PResult<String> {
         el.attr(name)
             .map(str::to_owned)
             .ok_or_else(|| defect(self.path(rel), format!("missing required attribute {name}")))
@@ -471,14 +500,22 @@ impl PayloadCx<'_> {
         self.required_attr(id, "root", "id")
     }
 
-    fn coded(&self, el: Element<'_, '_>, rel: &str) -> PResult<CodedValue> {
+    fn coded(
+        &self,
+        el: Element<'_, '_>,
+        rel: impl std::fmt::Display + Copy,
+    ) -> PResult<CodedValue> {
         Ok(CodedValue {
             code: self.required_attr(el, "code", rel)?,
             code_system: attr(el, "codeSystem"),
         })
     }
 
-    fn identifier(&self, el: Element<'_, '_>, rel: &str) -> PResult<Identifier> {
+    fn identifier(
+        &self,
+        el: Element<'_, '_>,
+        rel: impl std::fmt::Display + Copy,
+    ) -> PResult<Identifier> {
         Ok(Identifier {
             root: self.required_attr(el, "root", rel)?,
             extension: attr(el, "extension"),
@@ -501,11 +538,14 @@ impl PayloadCx<'_> {
                 );
                 continue;
             };
-            let rel = format!("queryEvent/{}", p.name());
-            let value = self.required(p, "value", &rel)?;
-            let vrel = format!("{rel}/value");
+            let rel = ParamPath {
+                element: p.name(),
+                value: false,
+            };
+            let value = self.required(p, "value", rel)?;
+            let vrel = ParamPath { value: true, ..rel };
             let semantics_text = child_text(p, ns::HL7, "semanticsText");
-            self.note_unknown(p, &rel, &["value", "semanticsText"]);
+            self.note_unknown(p, rel, &["value", "semanticsText"]);
             let already = match parameter {
                 Parameter::DateOfBirth => query.date_of_birth.is_some(),
                 Parameter::Gender => query.gender.is_some(),
@@ -516,49 +556,49 @@ impl PayloadCx<'_> {
             };
             if already {
                 return Err(defect(
-                    self.path(&rel),
+                    self.path(rel),
                     format!("{} appears more than once", p.name()),
                 ));
             }
             match parameter {
                 Parameter::DateOfBirth => {
-                    let v = self.required_attr(value, "value", &vrel)?;
+                    let v = self.required_attr(value, "value", vrel)?;
                     query.date_of_birth = Some(QueryParam {
                         value: v,
                         semantics_text,
                     });
                 }
                 Parameter::Gender => {
-                    let v = self.coded(value, &vrel)?;
+                    let v = self.coded(value, vrel)?;
                     query.gender = Some(QueryParam {
                         value: v,
                         semantics_text,
                     });
                 }
                 Parameter::LocalIdentifier => {
-                    let v = self.identifier(value, &vrel)?;
+                    let v = self.identifier(value, vrel)?;
                     query.local_identifier = Some(QueryParam {
                         value: v,
                         semantics_text,
                     });
                 }
                 Parameter::NhsNumber => {
-                    let v = self.identifier(value, &vrel)?;
+                    let v = self.identifier(value, vrel)?;
                     query.nhs_number = Some(QueryParam {
                         value: v,
                         semantics_text,
                     });
                 }
                 Parameter::Name => {
-                    let v = self.person_name(value, &vrel);
+                    let v = self.person_name(value, vrel);
                     query.name = Some(QueryParam {
                         value: v,
                         semantics_text,
                     });
                 }
                 Parameter::Postcode => {
-                    let pc = self.required(value, "postalCode", &vrel)?;
-                    self.note_unknown(value, &vrel, &["postalCode"]);
+                    let pc = self.required(value, "postalCode", vrel)?;
+                    self.note_unknown(value, vrel, &["postalCode"]);
                     query.postcode = Some(QueryParam {
                         value: text(pc),
                         semantics_text,
@@ -574,7 +614,11 @@ impl PayloadCx<'_> {
         })
     }
 
-    fn person_name(&mut self, el: Element<'_, '_>, rel: &str) -> PersonName {
+    fn person_name(
+        &mut self,
+        el: Element<'_, '_>,
+        rel: impl std::fmt::Display + Copy,
+    ) -> PersonName {
         self.note_unknown(el, rel, &["prefix", "given", "family"]);
         PersonName {
             name_use: attr(el, "use"),

@@ -5,7 +5,7 @@
 //! ATM_PayloadManifestCountMismatch, ATM_NoPayloadID and ATM_RejectMissingProfileID.
 
 use super::text::{
-    UuidCase, is_oid, is_upper_uuid, split_prefixed_uuid, uri_problem, uuid_case, uuid_key,
+    UuidCase, is_oid, is_upper_uuid, split_prefixed_uuid, uri_problem, uuid_case, uuid_part,
 };
 use super::{Sink, Subject, loc};
 use crate::model::*;
@@ -83,24 +83,24 @@ pub(super) fn audit_identity_well_formed(s: &Subject, out: &mut Sink) {
         );
     }
     for (i, id) in ids.iter().enumerate() {
-        let at = loc::audit_id(i);
+        let at = || loc::audit_id(i);
         let Some(uri) = id.uri.as_deref() else {
             out.error(
-                format!("{at}/@uri"),
+                format!("{}/@uri", at()),
                 "audit identity id has no @uri (COR-DEH-04)",
             );
             continue;
         };
         if uri.trim().is_empty() {
             out.error(
-                format!("{at}/@uri"),
+                format!("{}/@uri", at()),
                 "audit identity @uri is empty (COR-DEH-04)",
             );
             continue;
         }
         if let Some(why) = uri_problem(uri) {
             out.error(
-                format!("{at}/@uri"),
+                format!("{}/@uri", at()),
                 format!(
                     "audit identity @uri {uri:?} is not a well-formed URI: it {why} (COR-DEH-04.1)"
                 ),
@@ -114,18 +114,24 @@ pub(super) fn audit_identity_well_formed(s: &Subject, out: &mut Sink) {
 }
 
 /// A toolkit identity: `urn:nhs-uk:identity:<authority>:<organisation>[:…]`.
-fn toolkit_identity(out: &mut Sink, at: &str, uri: &str, rest: &str, id_type: Option<&str>) {
+fn toolkit_identity(
+    out: &mut Sink,
+    at: &dyn Fn() -> String,
+    uri: &str,
+    rest: &str,
+    id_type: Option<&str>,
+) {
     let tokens: Vec<&str> = rest.split(':').collect();
     if tokens.len() < 2 || tokens.iter().any(|t| t.is_empty()) {
         out.error(
-            format!("{at}/@uri"),
+            format!("{}/@uri", at()),
             format!(
                 "toolkit identity {uri:?} must continue with at least two non-empty colon-separated tokens after {TOOLKIT_IDENTITY_PREFIX} (COR-DEH-04.3)"
             ),
         );
     } else if !tokens[1].chars().all(|c| c.is_ascii_alphanumeric()) {
         out.error(
-            format!("{at}/@uri"),
+            format!("{}/@uri", at()),
             format!(
                 "toolkit identity {uri:?}: the second token {:?} must be an organisation identifier (letters and digits) (COR-DEH-04.5)",
                 tokens[1]
@@ -136,7 +142,7 @@ fn toolkit_identity(out: &mut Sink, at: &str, uri: &str, rest: &str, id_type: Op
         && t != ns::OID_ITK_AUDIT_IDENTITY
     {
         out.error(
-            format!("{at}/@type"),
+            format!("{}/@type", at()),
             format!(
                 "toolkit identity has @type {t:?}; a toolkit identity's @type, when present, must be the default {} (COR-DEH-04.7)",
                 ns::OID_ITK_AUDIT_IDENTITY
@@ -146,26 +152,26 @@ fn toolkit_identity(out: &mut Sink, at: &str, uri: &str, rest: &str, id_type: Op
 }
 
 /// Any other identity (an ASID, a Smartcard user id): @type is mandatory and says what it is.
-fn other_identity(out: &mut Sink, at: &str, uri: &str, id_type: Option<&str>) {
-    let location = format!("{at}/@type");
+fn other_identity(out: &mut Sink, at: &dyn Fn() -> String, uri: &str, id_type: Option<&str>) {
+    let location = || format!("{}/@type", at());
     match id_type {
         None => out.error(
-            location,
+            location(),
             format!(
                 "non-toolkit identity {uri:?} has no @type; it must carry an OID saying what kind of identifier it is (COR-DEH-04.7)"
             ),
         ),
         Some(t) if t.trim().is_empty() => {
-            out.error(location, "audit identity @type is empty (COR-DEH-04)")
+            out.error(location(), "audit identity @type is empty (COR-DEH-04)")
         }
         Some(t) if t == ns::OID_ITK_AUDIT_IDENTITY => out.error(
-            location,
+            location(),
             format!(
                 "non-toolkit identity {uri:?} uses the default toolkit @type {t}; it must name its own identifier type (COR-DEH-04.7)"
             ),
         ),
         Some(t) if !is_oid(t) => out.error(
-            location,
+            location(),
             format!("audit identity @type {t:?} is not an OID (COR-DEH-04.1)"),
         ),
         Some(_) => {}
@@ -244,11 +250,11 @@ pub(super) fn manifest_payload_ids(s: &Subject, out: &mut Sink) {
         );
     }
     for (i, p) in payloads.iter().enumerate() {
-        let at = format!("{}/@id", loc::payload(i));
+        let at = || format!("{}/@id", loc::payload(i));
         match p.id.as_deref() {
-            None => out.error(at, "itk:payload has no @id"),
+            None => out.error(at(), "itk:payload has no @id"),
             Some(id) if !m.items.iter().any(|item| item.id.as_deref() == Some(id)) => out.error(
-                at,
+                at(),
                 format!("itk:payload/@id {id:?} is not the id of any itk:manifestitem"),
             ),
             Some(_) => {}
@@ -273,16 +279,16 @@ pub(super) fn manifest_id_format(s: &Subject, out: &mut Sink) {
         return;
     };
     for (i, item) in m.items.iter().enumerate() {
-        let at = format!("{}/@id", loc::manifest_item(i));
+        let at = || format!("{}/@id", loc::manifest_item(i));
         match item.id.as_deref() {
-            None => out.error(at, "itk:manifestitem has no @id"),
+            None => out.error(at(), "itk:manifestitem has no @id"),
             Some(id) => match split_prefixed_uuid(id) {
                 None => out.error(
-                    at,
+                    at(),
                     format!("itk:manifestitem/@id {id:?} is not a UUID after an optional [a-zA-Z_:]* prefix (e.g. uuid_<UUID>)"),
                 ),
                 Some((_, uuid)) if uuid_case(uuid) == Some(UuidCase::Lower) => out.warning(
-                    at,
+                    at(),
                     format!("itk:manifestitem/@id {id:?} uses lower-case hex; TKW expects upper case"),
                 ),
                 Some(_) => {}
@@ -297,11 +303,11 @@ pub(super) fn manifest_mimetype(s: &Subject, out: &mut Sink) {
         return;
     };
     for (i, item) in m.items.iter().enumerate() {
-        let at = format!("{}/@mimetype", loc::manifest_item(i));
+        let at = || format!("{}/@mimetype", loc::manifest_item(i));
         match item.mime_type.as_deref() {
-            None => out.error(at, "itk:manifestitem has no @mimetype; expected text/xml"),
+            None => out.error(at(), "itk:manifestitem has no @mimetype; expected text/xml"),
             Some(t) if !t.trim().eq_ignore_ascii_case("text/xml") => out.error(
-                at,
+                at(),
                 format!("itk:manifestitem/@mimetype {t:?} is not text/xml"),
             ),
             Some(_) => {}
@@ -327,7 +333,7 @@ pub(super) fn manifest_profile(s: &Subject, out: &mut Sink) {
     let Some(de) = s.de() else { return };
     let Some(m) = &de.header.manifest else { return };
     for (i, item) in m.items.iter().enumerate() {
-        let at = format!("{}/@profileid", loc::manifest_item(i));
+        let at = || format!("{}/@profileid", loc::manifest_item(i));
         let payload = item
             .id
             .as_deref()
@@ -341,14 +347,14 @@ pub(super) fn manifest_profile(s: &Subject, out: &mut Sink) {
         let expected = payload.and_then(|p| profile_of(&p.body));
         match item.profile_id.as_deref() {
             None => out.error(
-                at,
+                at(),
                 match expected {
                     Some(e) => format!("itk:manifestitem has no @profileid; expected {e:?}"),
                     None => "itk:manifestitem has no @profileid".to_owned(),
                 },
             ),
             Some(p) if p.trim().is_empty() => out.error(
-                at,
+                at(),
                 match expected {
                     Some(e) => format!("itk:manifestitem/@profileid is empty; expected {e:?}"),
                     None => "itk:manifestitem/@profileid is empty".to_owned(),
@@ -359,7 +365,7 @@ pub(super) fn manifest_profile(s: &Subject, out: &mut Sink) {
                     && p != e
                 {
                     out.error(
-                        at,
+                        at(),
                         format!(
                             "itk:manifestitem/@profileid {p:?} is not the profile of its {} payload; expected {e:?}",
                             super::payload_root(&payload.body)
@@ -376,10 +382,35 @@ pub(super) fn manifest_profile(s: &Subject, out: &mut Sink) {
 /// is left out: it must equal its manifest item id.
 pub(super) fn ids_distinct(s: &Subject, out: &mut Sink) {
     let Some(de) = s.de() else { return };
-    // (location, name in messages, value)
-    let mut ids: Vec<(String, String, &str)> = Vec::new();
+    /// Which id: the three fixed ones, or a manifest item by index.
+    #[derive(Clone, Copy)]
+    enum Which {
+        MessageId,
+        TimestampId,
+        TrackingId,
+        ManifestItem(usize),
+    }
+    impl Which {
+        fn location(self) -> String {
+            match self {
+                Which::MessageId => loc::MESSAGE_ID.to_owned(),
+                Which::TimestampId => loc::TIMESTAMP_ID.to_owned(),
+                Which::TrackingId => loc::TRACKING_ID.to_owned(),
+                Which::ManifestItem(i) => format!("{}/@id", loc::manifest_item(i)),
+            }
+        }
+        fn name(self) -> String {
+            match self {
+                Which::MessageId => "wsa:MessageID".to_owned(),
+                Which::TimestampId => "wsu:Timestamp/@wsu:Id".to_owned(),
+                Which::TrackingId => "itk:header/@trackingid".to_owned(),
+                Which::ManifestItem(i) => format!("itk:manifestitem[{}]/@id", i + 1),
+            }
+        }
+    }
+    let mut ids: Vec<(Which, &str)> = Vec::with_capacity(4);
     if let Some(v) = s.envelope.header.addressing.message_id.as_deref() {
-        ids.push((loc::MESSAGE_ID.to_owned(), "wsa:MessageID".to_owned(), v));
+        ids.push((Which::MessageId, v));
     }
     if let Some(v) = s
         .envelope
@@ -389,41 +420,33 @@ pub(super) fn ids_distinct(s: &Subject, out: &mut Sink) {
         .and_then(|sec| sec.timestamp.as_ref())
         .and_then(|t| t.id.as_deref())
     {
-        ids.push((
-            loc::TIMESTAMP_ID.to_owned(),
-            "wsu:Timestamp/@wsu:Id".to_owned(),
-            v,
-        ));
+        ids.push((Which::TimestampId, v));
     }
     if let Some(v) = de.header.tracking_id.as_deref() {
-        ids.push((
-            loc::TRACKING_ID.to_owned(),
-            "itk:header/@trackingid".to_owned(),
-            v,
-        ));
+        ids.push((Which::TrackingId, v));
     }
     if let Some(m) = &de.header.manifest {
         for (i, item) in m.items.iter().enumerate() {
             if let Some(v) = item.id.as_deref() {
-                ids.push((
-                    format!("{}/@id", loc::manifest_item(i)),
-                    format!("itk:manifestitem[{}]/@id", i + 1),
-                    v,
-                ));
+                ids.push((Which::ManifestItem(i), v));
             }
         }
     }
-    for (j, (at, name, value)) in ids.iter().enumerate() {
+    for (j, &(id, value)) in ids.iter().enumerate() {
         if value.trim().is_empty() {
             continue;
         }
-        let key = uuid_key(value);
-        if let Some((_, first, first_value)) = ids[..j].iter().find(|(_, _, v)| uuid_key(v) == key)
+        let key = uuid_part(value);
+        if let Some(&(first, first_value)) = ids[..j]
+            .iter()
+            .find(|(_, v)| uuid_part(v).eq_ignore_ascii_case(key))
         {
             out.error(
-                at.clone(),
+                id.location(),
                 format!(
-                    "{name} {value:?} repeats the UUID of {first} {first_value:?}; MessageID, trackingid, manifest item ids and Timestamp Id must be distinct"
+                    "{} {value:?} repeats the UUID of {} {first_value:?}; MessageID, trackingid, manifest item ids and Timestamp Id must be distinct",
+                    id.name(),
+                    first.name()
                 ),
             );
         }

@@ -87,7 +87,7 @@ pub(super) fn payload_matches_service(s: &Subject, out: &mut Sink) {
         return; // itk.service.known reports unknown services
     };
     let expected = op.request_root();
-    let at = format!("{}/*", super::loc::payload(0));
+    let at = || format!("{}/*", super::loc::payload(0));
     let found = match s.payload() {
         None => {
             out.error(
@@ -105,7 +105,7 @@ pub(super) fn payload_matches_service(s: &Subject, out: &mut Sink) {
         Some(body) => format!("a {} payload", payload_root(body)),
     };
     out.error(
-        at,
+        at(),
         format!("itk:header/@service {service:?} calls for a {expected} payload but the message carries {found}"),
     );
 }
@@ -243,12 +243,9 @@ pub(super) fn get_patient_details_combination(s: &Subject, out: &mut Sink) {
 /// pds.gender.code: requests' Person.Gender and responses' administrativeGenderCode.
 pub(super) fn gender_code(s: &Subject, out: &mut Sink) {
     let Some(body) = s.payload() else { return };
-    let (value, at) = match body {
+    let (value, request) = match body {
         PayloadBody::Request(r) => match &r.query.gender {
-            Some(g) => (
-                &g.value,
-                format!("{}/value", param_at(r, Parameter::Gender)),
-            ),
+            Some(g) => (&g.value, Some(r)),
             None => return,
         },
         PayloadBody::GetPatientDetailsResponse(resp) => match resp
@@ -257,20 +254,21 @@ pub(super) fn gender_code(s: &Subject, out: &mut Sink) {
             .and_then(|p| p.person.as_ref())
             .and_then(|pp| pp.gender.as_ref())
         {
-            Some(g) => (
-                g,
-                format!(
-                    "{}/subject/patient/patientPerson/administrativeGenderCode",
-                    payload_root(body)
-                ),
-            ),
+            Some(g) => (g, None),
             None => return,
         },
         _ => return,
     };
+    let at = || match request {
+        Some(r) => format!("{}/value", param_at(r, Parameter::Gender)),
+        None => format!(
+            "{}/subject/patient/patientPerson/administrativeGenderCode",
+            payload_root(body)
+        ),
+    };
     if !GENDER_CODES.contains(&value.code.as_str()) {
         out.error(
-            format!("{at}/@code"),
+            format!("{}/@code", at()),
             format!(
                 "gender code {:?} is not one of 0 (not known), 1 (male), 2 (female), 9 (not specified)",
                 value.code
@@ -279,7 +277,7 @@ pub(super) fn gender_code(s: &Subject, out: &mut Sink) {
     }
     if value.code_system.as_deref() != Some(ns::OID_GENDER) {
         out.error(
-            format!("{at}/@codeSystem"),
+            format!("{}/@codeSystem", at()),
             format!(
                 "gender codeSystem {:?} is not {:?}",
                 value.code_system.as_deref().unwrap_or("(absent)"),
@@ -298,11 +296,11 @@ pub(super) fn date_of_birth_shape(s: &Subject, out: &mut Sink) {
     let Some(dob) = &r.query.date_of_birth else {
         return;
     };
-    let at = format!("{}/value/@value", param_at(r, Parameter::DateOfBirth));
+    let at = || format!("{}/value/@value", param_at(r, Parameter::DateOfBirth));
     let v = dob.value.as_str();
     if v.is_empty() || !v.bytes().all(|c| c.is_ascii_digit()) {
         out.error(
-            at,
+            at(),
             format!("date of birth {v:?} is not digits (expected YYYYMMDD)"),
         );
         return;
@@ -321,7 +319,7 @@ pub(super) fn date_of_birth_shape(s: &Subject, out: &mut Sink) {
             "is too short"
         };
         out.error(
-            at,
+            at(),
             format!(
                 "date of birth {v:?} {what}; a {} request takes {expected}",
                 r.operation
@@ -339,7 +337,10 @@ pub(super) fn date_of_birth_shape(s: &Subject, out: &mut Sink) {
         _ => Ok(()),
     };
     if let Err(why) = real {
-        out.error(at, format!("date of birth {v:?} is not a real date: {why}"));
+        out.error(
+            at(),
+            format!("date of birth {v:?} is not a real date: {why}"),
+        );
         return;
     }
     if let Some(now) =
@@ -354,7 +355,7 @@ pub(super) fn date_of_birth_shape(s: &Subject, out: &mut Sink) {
             _ => year > today.0,
         };
         if future {
-            out.error(at, format!("date of birth {v:?} is in the future"));
+            out.error(at(), format!("date of birth {v:?} is in the future"));
         }
     }
 }
@@ -363,10 +364,10 @@ pub(super) fn date_of_birth_shape(s: &Subject, out: &mut Sink) {
 pub(super) fn nhs_number_root(s: &Subject, out: &mut Sink) {
     let Some(r) = s.request() else { return };
     let Some(n) = &r.query.nhs_number else { return };
-    let at = format!("{}/value", param_at(r, Parameter::NhsNumber));
+    let at = || format!("{}/value", param_at(r, Parameter::NhsNumber));
     if n.value.root != ns::OID_NHS_NUMBER {
         out.error(
-            format!("{at}/@root"),
+            format!("{at_}/@root", at_ = at()),
             format!(
                 "NHS number root {:?} is not {:?}",
                 n.value.root,
@@ -376,7 +377,7 @@ pub(super) fn nhs_number_root(s: &Subject, out: &mut Sink) {
     }
     if !has_text(n.value.extension.as_deref()) {
         out.error(
-            format!("{at}/@extension"),
+            format!("{at_}/@extension", at_ = at()),
             "Person.NHSNumber/value has no @extension (the NHS number)",
         );
     }
@@ -398,16 +399,16 @@ pub(super) fn nhs_number_format(s: &Subject, out: &mut Sink) {
     if ext.trim().is_empty() {
         return; // pds.nhs-number.root reports it
     }
-    let at = format!("{}/value/@extension", param_at(r, Parameter::NhsNumber));
+    let at = || format!("{}/value/@extension", param_at(r, Parameter::NhsNumber));
     if ext.len() != 10 || !ext.bytes().all(|c| c.is_ascii_digit()) {
         out.warning(
-            at,
+            at(),
             format!("NHS number {ext:?} is not ten digits (a provider answers DEMOG-0042)"),
         );
         return;
     }
     if let Err(e) = NhsNumber::parse(ext) {
-        out.warning(at, format!("{e}"));
+        out.warning(at(), format!("{e}"));
     }
 }
 
@@ -418,11 +419,11 @@ pub(super) fn nhs_number_format(s: &Subject, out: &mut Sink) {
 pub(super) fn name_shape(s: &Subject, out: &mut Sink) {
     let Some(r) = s.request() else { return };
     let Some(name) = &r.query.name else { return };
-    let at = format!("{}/value", param_at(r, Parameter::Name));
+    let at = || format!("{}/value", param_at(r, Parameter::Name));
     let n = &name.value;
     if n.given.len() > 1 {
         out.error(
-            format!("{at}/given[2]"),
+            format!("{at_}/given[2]", at_ = at()),
             format!(
                 "a request name carries at most one given name, found {}",
                 n.given.len()
@@ -431,7 +432,7 @@ pub(super) fn name_shape(s: &Subject, out: &mut Sink) {
     }
     if n.prefix.is_some() {
         out.error(
-            format!("{at}/prefix"),
+            format!("{at_}/prefix", at_ = at()),
             "a request name carries no prefix (title)",
         );
     }
@@ -439,7 +440,7 @@ pub(super) fn name_shape(s: &Subject, out: &mut Sink) {
         && let Some(u) = &n.name_use
     {
         out.error(
-            format!("{at}/@use"),
+            format!("{at_}/@use", at_ = at()),
             format!(
                 "{} requests take a name without @use, found use={u:?}",
                 r.operation
@@ -452,7 +453,7 @@ pub(super) fn name_shape(s: &Subject, out: &mut Sink) {
     );
     if surname_required && !has_text(n.family.as_deref()) {
         out.error(
-            format!("{at}/family"),
+            format!("{at_}/family", at_ = at()),
             format!("a {} request needs a surname (family)", r.operation),
         );
     }
@@ -464,29 +465,32 @@ pub(super) fn wildcard(s: &Subject, out: &mut Sink) {
     let Some(r) = s.request() else { return };
     let q = &r.query;
     let trace = is_trace(r);
-    let mut searchable: Vec<(String, &str)> = Vec::new();
+    // Where a searchable value sits: (parameter, path under its value element, value).
+    // Locations are written only for a value that has a wildcard.
+    let mut searchable: Vec<(Parameter, Option<usize>, &str)> = Vec::new();
     if let Some(n) = &q.name {
-        let at = format!("{}/value", param_at(r, Parameter::Name));
         if let Some(f) = &n.value.family {
-            searchable.push((format!("{at}/family"), f));
+            searchable.push((Parameter::Name, None, f));
         }
         for (i, g) in n.value.given.iter().enumerate() {
-            searchable.push((format!("{at}/given[{}]", i + 1), g));
+            searchable.push((Parameter::Name, Some(i + 1), g));
         }
     }
     if let Some(p) = &q.postcode {
-        searchable.push((
-            format!("{}/value/postalCode", param_at(r, Parameter::Postcode)),
-            &p.value,
-        ));
+        searchable.push((Parameter::Postcode, None, &p.value));
     }
-    for (at, v) in searchable {
+    for (p, given, v) in searchable {
         let Some(star) = v.chars().position(|c| c == '*') else {
             continue;
         };
+        let at = || match (p, given) {
+            (Parameter::Name, None) => format!("{}/value/family", param_at(r, p)),
+            (Parameter::Name, Some(i)) => format!("{}/value/given[{i}]", param_at(r, p)),
+            _ => format!("{}/value/postalCode", param_at(r, p)),
+        };
         if !trace {
             out.error(
-                at,
+                at(),
                 format!(
                     "{v:?} has a wildcard, but a {} request with an NHS number is a cross-check, where wildcards are not allowed",
                     r.operation
@@ -494,36 +498,43 @@ pub(super) fn wildcard(s: &Subject, out: &mut Sink) {
             );
         } else if star < 2 {
             out.error(
-                at,
+                at(),
                 format!("{v:?} has a wildcard before its third character; at least two characters must precede *"),
             );
         }
     }
-    let mut other: Vec<(String, &str)> = Vec::new();
-    if let Some(d) = &q.date_of_birth {
-        other.push((
-            format!("{}/value/@value", param_at(r, Parameter::DateOfBirth)),
-            &d.value,
-        ));
-    }
-    if let Some(g) = &q.gender {
-        other.push((
-            format!("{}/value/@code", param_at(r, Parameter::Gender)),
-            &g.value.code,
-        ));
-    }
-    for (p, id) in [
-        (Parameter::NhsNumber, &q.nhs_number),
-        (Parameter::LocalIdentifier, &q.local_identifier),
-    ] {
-        if let Some(ext) = id.as_ref().and_then(|i| i.value.extension.as_deref()) {
-            other.push((format!("{}/value/@extension", param_at(r, p)), ext));
-        }
-    }
-    for (at, v) in other {
-        if v.contains('*') {
+    let other = [
+        (
+            Parameter::DateOfBirth,
+            "@value",
+            q.date_of_birth.as_ref().map(|d| d.value.as_str()),
+        ),
+        (
+            Parameter::Gender,
+            "@code",
+            q.gender.as_ref().map(|g| g.value.code.as_str()),
+        ),
+        (
+            Parameter::NhsNumber,
+            "@extension",
+            q.nhs_number
+                .as_ref()
+                .and_then(|i| i.value.extension.as_deref()),
+        ),
+        (
+            Parameter::LocalIdentifier,
+            "@extension",
+            q.local_identifier
+                .as_ref()
+                .and_then(|i| i.value.extension.as_deref()),
+        ),
+    ];
+    for (p, attribute, v) in other {
+        if let Some(v) = v
+            && v.contains('*')
+        {
             out.error(
-                at,
+                format!("{}/value/{attribute}", param_at(r, p)),
                 format!("{v:?} has a wildcard; wildcards are allowed only in surname, given name and postcode"),
             );
         }
@@ -536,7 +547,7 @@ pub(super) fn postcode_format(s: &Subject, out: &mut Sink) {
     let Some(r) = s.request() else { return };
     let Some(p) = &r.query.postcode else { return };
     let v = p.value.as_str();
-    let at = format!("{}/value/postalCode", param_at(r, Parameter::Postcode));
+    let at = || format!("{}/value/postalCode", param_at(r, Parameter::Postcode));
     let problem = if v.is_empty() {
         Some("is empty".to_owned())
     } else if v.chars().count() > 8 {
@@ -557,6 +568,6 @@ pub(super) fn postcode_format(s: &Subject, out: &mut Sink) {
         None
     };
     if let Some(why) = problem {
-        out.warning(at, format!("postcode {v:?} {why}"));
+        out.warning(at(), format!("postcode {v:?} {why}"));
     }
 }
