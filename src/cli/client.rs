@@ -127,20 +127,7 @@ pub(crate) struct ClientOutcome {
 impl ClientOutcome {
     /// Exit 0 when every step passed, 4 otherwise.
     pub(crate) fn exit(&self) -> Result<(), CliError> {
-        let s = self.record.summary();
-        if s.failed + s.errors > 0 {
-            return Err(CliError::Failed {
-                message: format!(
-                    "{} of {} steps failed ({} failed, {} errors); see {}",
-                    s.failed + s.errors,
-                    s.total,
-                    s.failed,
-                    s.errors,
-                    self.out_dir.join("report.html").display()
-                ),
-            });
-        }
-        Ok(())
+        super::test::failures(&self.record, &self.out_dir, "steps")
     }
 }
 
@@ -171,16 +158,7 @@ pub(crate) fn client(args: &ClientArgs) -> Result<ClientOutcome, CliError> {
                     "give --from-journal a file written by `smsp simulate --journal`".into(),
                 ),
             })?;
-            let bytes = std::fs::read(path).unwrap_or_default();
-            let input = InputFile {
-                role: "journal".into(),
-                name: path
-                    .file_name()
-                    .map(|n| n.to_string_lossy().into_owned())
-                    .unwrap_or_default(),
-                source: path.display().to_string(),
-                sha256: hex::encode(Sha256::digest(&bytes)),
-            };
+            let input = super::test::input_file("journal", path)?;
             (
                 exchanges
                     .iter()
@@ -255,16 +233,7 @@ fn tom_section(
                 message: e.to_string(),
                 help: Some("pass --tom-checklist the official TOM Self-Evaluation Checklist (.xls), or omit it to use the built-in requirement table".into()),
             })?;
-            let bytes = std::fs::read(path).unwrap_or_default();
-            inputs.push(InputFile {
-                role: "tom-checklist".into(),
-                name: path
-                    .file_name()
-                    .map(|n| n.to_string_lossy().into_owned())
-                    .unwrap_or_default(),
-                source: path.display().to_string(),
-                sha256: hex::encode(Sha256::digest(&bytes)),
-            });
+            inputs.push(super::test::input_file("tom-checklist", path)?);
             TomSection {
                 source: path.display().to_string(),
                 requirements,

@@ -178,20 +178,43 @@ impl ProviderOutcome {
                 )),
             ));
         }
-        if s.failed + s.errors > 0 {
-            return Err(CliError::Failed {
-                message: format!(
-                    "{} of {} cases failed ({} failed, {} errors); see {}",
-                    s.failed + s.errors,
-                    s.total,
-                    s.failed,
-                    s.errors,
-                    self.out_dir.join("report.html").display()
-                ),
-            });
-        }
-        Ok(())
+        failures(&self.record, &self.out_dir, "cases")
     }
+}
+
+/// Exit 4 (with where to look) when any case or step failed or errored.
+pub(crate) fn failures(record: &RunRecord, out_dir: &Path, noun: &str) -> Result<(), CliError> {
+    let s = record.summary();
+    if s.failed + s.errors == 0 {
+        return Ok(());
+    }
+    Err(CliError::Failed {
+        message: format!(
+            "{} of {} {noun} failed ({} failed, {} errors); see {}",
+            s.failed + s.errors,
+            s.total,
+            s.failed,
+            s.errors,
+            out_dir.join("report.html").display()
+        ),
+    })
+}
+
+/// An input file of a run, with its SHA-256, for the record.
+pub(crate) fn input_file(role: &str, path: &Path) -> Result<InputFile, CliError> {
+    let bytes = std::fs::read(path).map_err(|e| CliError::Input {
+        message: format!("cannot read {}: {e}", path.display()),
+        help: None,
+    })?;
+    Ok(InputFile {
+        role: role.into(),
+        name: path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default(),
+        source: path.display().to_string(),
+        sha256: hex::encode(Sha256::digest(&bytes)),
+    })
 }
 
 /// Loads the suite, profile and codes; starts the simulator if asked; runs; renders reports.
@@ -417,21 +440,7 @@ fn certificate_info(path: &Path) -> Result<CertificateInfo, CliError> {
 
 fn codes_input(path: Option<&Path>) -> Result<InputFile, CliError> {
     Ok(match path {
-        Some(p) => {
-            let bytes = std::fs::read(p).map_err(|e| CliError::Input {
-                message: format!("cannot read {}: {e}", p.display()),
-                help: None,
-            })?;
-            InputFile {
-                role: "response-codes".into(),
-                name: p
-                    .file_name()
-                    .map(|n| n.to_string_lossy().into_owned())
-                    .unwrap_or_default(),
-                source: p.display().to_string(),
-                sha256: hex::encode(Sha256::digest(&bytes)),
-            }
-        }
+        Some(p) => input_file("response-codes", p)?,
         None => {
             // The embedded table has no file; its hash is that of its canonical listing, so
             // a changed table shows as a changed hash.
