@@ -76,6 +76,11 @@ fn shipped_suites_and_profiles_validate_against_their_schemas() {
         )
         .unwrap_or_else(|e| panic!("{p}: {e}"));
     }
+    validate(
+        smsp_harness::suite::schema::plan_schema(),
+        &repo_file("scenarios/plans/pds-client.yaml"),
+    )
+    .expect("plan");
     // A misspelt expectation fails the schema as it fails the loader.
     let bad = "suite: s\ntitle: t\ncases:\n  - id: A\n    title: t\n    operation: getNHSNumber\n    expect: {respons_code: SMSP-0000}\n";
     assert!(validate(suite_schema(), bad).is_err());

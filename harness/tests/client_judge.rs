@@ -166,6 +166,14 @@ fn good_run() -> Vec<Request<'static>> {
         r(
             VerifyNhsNumber,
             "alice",
+            Some("9990000174"),
+            None,
+            "SMSP-0000",
+            2500,
+        ),
+        r(
+            VerifyNhsNumber,
+            "alice",
             Some("9990000182"),
             None,
             "busy",

@@ -32,11 +32,15 @@ enum SuiteCommand {
         #[arg(long, value_name = "XLSX")]
         codes: Option<std::path::PathBuf>,
     },
-    /// Print the JSON Schema of suite files (or of data profiles with --profile).
+    /// Print the JSON Schema of suite files (of data profiles with --profile, of client plans
+    /// with --plan).
     Schema {
         /// The data-profile schema instead.
-        #[arg(long)]
+        #[arg(long, conflicts_with = "plan")]
         profile: bool,
+        /// The client-plan schema instead.
+        #[arg(long)]
+        plan: bool,
     },
 }
 
@@ -95,9 +99,11 @@ pub(crate) fn run(args: &SuiteArgs, out: &mut dyn Write) -> Result<(), CliError>
             }
             Ok(())
         }
-        SuiteCommand::Schema { profile } => {
+        SuiteCommand::Schema { profile, plan } => {
             let schema = if *profile {
                 smsp_harness::suite::schema::profile_schema()
+            } else if *plan {
+                smsp_harness::suite::schema::plan_schema()
             } else {
                 smsp_harness::suite::schema::suite_schema()
             };
