@@ -192,7 +192,6 @@ pub(crate) fn client(args: &ClientArgs) -> Result<ClientOutcome, CliError> {
         target,
         description,
         inputs,
-        args,
     )?;
     record.target.client_certificate = certificate;
     record.tom = Some(tom);
@@ -315,6 +314,12 @@ fn live(args: &ClientArgs, plan: &Plan) -> Result<Live, CliError> {
     let codes = load_codes(args.codes.as_deref())?;
     let scenario = load_scenario(&args.scenarios, &codes)?;
     let (tls_config, mode) = tls_setup(&args.tls)?;
+    if args.reference && matches!(mode, TlsMode::Files) {
+        return Err(CliError::Usage {
+            message: "--reference presents the development PKI's client certificate, which your --client-ca does not trust".into(),
+            help: Some("use --dev-tls DIR (the default) or --plain-http with --reference".into()),
+        });
+    }
     let mut journal = Journal::in_memory(100_000);
     if let Some(path) = &args.journal {
         journal = journal.with_file(path).map_err(|e| CliError::Input {
@@ -400,14 +405,25 @@ async fn walk(
 ) -> Result<(), CliError> {
     let step_timeout = Duration::from_secs_f64(args.step_timeout.max(0.1));
     let reference = if args.reference {
+        let read = |path: &str| {
+            std::fs::read(path).map_err(|e| {
+                CliError::runtime(
+                    format!("the reference client cannot read {path}: {e}"),
+                    None,
+                )
+            })
+        };
+        let identity_pem = if cert.is_empty() {
+            None
+        } else {
+            let mut pem = read(cert)?;
+            pem.push(b'\n');
+            pem.extend(read(key)?);
+            Some(pem)
+        };
         let tls = smsp_harness::client::ClientTls {
-            ca_pem: (!ca.is_empty()).then(|| std::fs::read(ca).unwrap_or_default()),
-            identity_pem: (!cert.is_empty()).then(|| {
-                let mut pem = std::fs::read(cert).unwrap_or_default();
-                pem.push(b'\n');
-                pem.extend(std::fs::read(key).unwrap_or_default());
-                pem
-            }),
+            ca_pem: if ca.is_empty() { None } else { Some(read(ca)?) },
+            identity_pem,
         };
         let clients = smsp_harness::client::Clients::new(&tls, step_timeout)
             .map_err(|e| CliError::runtime(e.to_string(), None))?;
@@ -538,7 +554,6 @@ fn record(
     target: String,
     description: Option<String>,
     inputs: Vec<InputFile>,
-    args: &ClientArgs,
 ) -> Result<RunRecord, CliError> {
     let write = |case: &str,
                  name: &str,
@@ -606,7 +621,6 @@ fn record(
         ids.extend(case.requirements.iter().cloned());
     }
     ids.extend(judgement.requirements.iter().map(|r| r.id.clone()));
-    let _ = args;
     Ok(RunRecord {
         format: FORMAT_VERSION,
         tool: ToolInfo {
