@@ -306,7 +306,10 @@ impl Engine {
         entry.answer.kind = AnswerKind::Http;
         entry.answer.http_status = Some(status);
         entry.reason = reason.to_owned();
-        entry.response = Some(RecordedBody::new(Some("text/plain".to_owned()), &body));
+        entry.response = Some(RecordedBody::shared(
+            Some("text/plain".to_owned()),
+            body.clone(),
+        ));
         let exchange_id = entry.id;
         self.journal.record(entry);
         Reply {
@@ -353,7 +356,7 @@ impl Engine {
             patient: None,
             reason: String::new(),
             findings: Vec::new(),
-            request: RecordedBody::new(inbound.content_type.clone(), &inbound.body),
+            request: RecordedBody::shared(inbound.content_type.clone(), inbound.body.clone()),
             response: None,
         }
     }
@@ -604,7 +607,10 @@ impl Engine {
                 entry.answer.kind = AnswerKind::Http;
                 entry.answer.http_status = Some(status);
                 entry.reason = reason;
-                entry.response = Some(RecordedBody::new(Some(content_type.clone()), &body));
+                entry.response = Some(RecordedBody::shared(
+                    Some(content_type.clone()),
+                    body.clone(),
+                ));
                 Delivery::Http {
                     status,
                     content_type,
@@ -616,7 +622,10 @@ impl Engine {
                 entry.answer.http_status = Some(503);
                 entry.reason = reason;
                 let body = Bytes::from_static(b"Service Unavailable: ITK busy tone\n");
-                entry.response = Some(RecordedBody::new(Some("text/plain".to_owned()), &body));
+                entry.response = Some(RecordedBody::shared(
+                    Some("text/plain".to_owned()),
+                    body.clone(),
+                ));
                 Delivery::Http {
                     status: 503,
                     content_type: "text/plain".to_owned(),
@@ -631,7 +640,7 @@ impl Engine {
             Decision::Garbage(reason) => {
                 entry.answer.kind = AnswerKind::Garbage;
                 entry.reason = reason;
-                entry.response = Some(RecordedBody::new(None, GARBAGE));
+                entry.response = Some(RecordedBody::shared(None, Bytes::from_static(GARBAGE)));
                 Delivery::Garbage(GARBAGE.to_vec())
             }
             Decision::Delayed(_, inner) => return self.deliver(*inner, entry),
@@ -649,7 +658,10 @@ impl Engine {
         let body = Bytes::from(to_xml_with(envelope, &WriteOptions::default()));
         entry.answer.kind = kind;
         entry.answer.http_status = Some(status);
-        entry.response = Some(RecordedBody::new(Some(TEXT_XML.to_owned()), &body));
+        entry.response = Some(RecordedBody::shared(
+            Some(TEXT_XML.to_owned()),
+            body.clone(),
+        ));
         Delivery::Http {
             status,
             content_type: TEXT_XML.to_owned(),

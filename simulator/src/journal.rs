@@ -14,6 +14,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use base64::Engine as _;
+use bytes::Bytes;
 use serde::{Deserialize, Serialize};
 
 /// One exchange: a request and what the simulator did with it.
@@ -198,18 +199,23 @@ impl From<&smsp_protocol::Finding> for RecordedFinding {
     }
 }
 
-/// A message body, kept byte for byte: as text when it is UTF-8, else base64.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// A message body, kept byte for byte. In memory it is the very bytes that arrived or left
+/// (shared, not copied); in JSON (the admin API, `--journal`) it is written as text when it
+/// is UTF-8, else as base64:
+/// `{"content_type": …, "encoding": "utf8" | "base64", "body": …, "length": …}`.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RecordedBody {
     /// The Content-Type header.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub content_type: Option<String>,
-    /// How `body` is written: `utf8` or `base64`.
-    pub encoding: BodyEncoding,
-    /// The body.
-    pub body: String,
-    /// Its length in bytes.
-    pub length: usize,
+    data: Data,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Data {
+    /// The bytes.
+    Bytes(Bytes),
+    /// Read back from a hand-edited journal whose base64 does not decode: kept as written.
+    Undecodable { base64: String, length: usize },
 }
 
 /// See [`RecordedBody::encoding`].
@@ -223,31 +229,118 @@ pub enum BodyEncoding {
 }
 
 impl RecordedBody {
-    /// Records `bytes` exactly.
+    /// Records a copy of `bytes`.
     pub fn new(content_type: Option<String>, bytes: &[u8]) -> RecordedBody {
-        let (encoding, body) = match std::str::from_utf8(bytes) {
-            Ok(text) => (BodyEncoding::Utf8, text.to_owned()),
-            Err(_) => (
-                BodyEncoding::Base64,
-                base64::engine::general_purpose::STANDARD.encode(bytes),
-            ),
-        };
+        RecordedBody::shared(content_type, Bytes::copy_from_slice(bytes))
+    }
+
+    /// Records `bytes` without copying them (the journal shares the buffer the server sent or
+    /// received).
+    pub fn shared(content_type: Option<String>, bytes: Bytes) -> RecordedBody {
         RecordedBody {
             content_type,
-            encoding,
-            body,
-            length: bytes.len(),
+            data: Data::Bytes(bytes),
         }
     }
 
     /// The bytes, as they were on the wire (`None` if a hand-edited journal holds bad base64).
     pub fn bytes(&self) -> Option<Vec<u8>> {
-        match self.encoding {
-            BodyEncoding::Utf8 => Some(self.body.clone().into_bytes()),
-            BodyEncoding::Base64 => base64::engine::general_purpose::STANDARD
-                .decode(&self.body)
-                .ok(),
+        self.raw().map(|b| b.to_vec())
+    }
+
+    /// The bytes without a copy (`None` if a hand-edited journal holds bad base64).
+    pub fn raw(&self) -> Option<&Bytes> {
+        match &self.data {
+            Data::Bytes(b) => Some(b),
+            Data::Undecodable { .. } => None,
         }
+    }
+
+    /// How the body is written in JSON: as UTF-8 text when it is UTF-8, else base64.
+    pub fn encoding(&self) -> BodyEncoding {
+        match &self.data {
+            Data::Bytes(b) if std::str::from_utf8(b).is_ok() => BodyEncoding::Utf8,
+            _ => BodyEncoding::Base64,
+        }
+    }
+
+    /// The body as written in JSON: the text itself, or base64 of the bytes.
+    pub fn body(&self) -> std::borrow::Cow<'_, str> {
+        match &self.data {
+            Data::Bytes(b) => match std::str::from_utf8(b) {
+                Ok(text) => std::borrow::Cow::Borrowed(text),
+                Err(_) => {
+                    std::borrow::Cow::Owned(base64::engine::general_purpose::STANDARD.encode(b))
+                }
+            },
+            Data::Undecodable { base64, .. } => std::borrow::Cow::Borrowed(base64),
+        }
+    }
+
+    /// Its length in bytes.
+    pub fn length(&self) -> usize {
+        match &self.data {
+            Data::Bytes(b) => b.len(),
+            Data::Undecodable { length, .. } => *length,
+        }
+    }
+}
+
+/// The JSON form of a [`RecordedBody`], written and read.
+#[derive(Serialize, Deserialize)]
+struct BodyJson<'a> {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    content_type: Option<std::borrow::Cow<'a, str>>,
+    encoding: BodyEncoding,
+    #[serde(borrow)]
+    body: std::borrow::Cow<'a, str>,
+    length: usize,
+}
+
+impl Serialize for RecordedBody {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let (encoding, body) = match &self.data {
+            Data::Bytes(b) => match std::str::from_utf8(b) {
+                Ok(text) => (BodyEncoding::Utf8, std::borrow::Cow::Borrowed(text)),
+                Err(_) => (
+                    BodyEncoding::Base64,
+                    std::borrow::Cow::Owned(base64::engine::general_purpose::STANDARD.encode(b)),
+                ),
+            },
+            Data::Undecodable { base64, .. } => (
+                BodyEncoding::Base64,
+                std::borrow::Cow::Borrowed(base64.as_str()),
+            ),
+        };
+        BodyJson {
+            content_type: self.content_type.as_deref().map(std::borrow::Cow::Borrowed),
+            encoding,
+            body,
+            length: self.length(),
+        }
+        .serialize(serializer)
+    }
+}
+
+impl<'de> Deserialize<'de> for RecordedBody {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let json = BodyJson::deserialize(deserializer)?;
+        let data = match json.encoding {
+            BodyEncoding::Utf8 => Data::Bytes(Bytes::from(json.body.into_owned().into_bytes())),
+            BodyEncoding::Base64 => {
+                match base64::engine::general_purpose::STANDARD.decode(json.body.as_bytes()) {
+                    Ok(bytes) => Data::Bytes(Bytes::from(bytes)),
+                    Err(_) => Data::Undecodable {
+                        base64: json.body.into_owned(),
+                        length: json.length,
+                    },
+                }
+            }
+        };
+        Ok(RecordedBody {
+            content_type: json.content_type.map(std::borrow::Cow::into_owned),
+            data,
+        })
     }
 }
 
@@ -411,4 +504,40 @@ pub fn read_journal_file(path: &Path) -> Result<Vec<Exchange>, String> {
 /// keep recording whatever else went wrong.
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bodies_are_written_as_text_or_base64_and_read_back() {
+        let text = RecordedBody::shared(Some("text/xml".to_owned()), Bytes::from_static(b"<a/>"));
+        assert_eq!(
+            serde_json::to_string(&text).unwrap(),
+            r#"{"content_type":"text/xml","encoding":"utf8","body":"<a/>","length":4}"#
+        );
+        let binary = RecordedBody::new(None, b"\xff\x00a");
+        assert_eq!(
+            serde_json::to_string(&binary).unwrap(),
+            r#"{"encoding":"base64","body":"/wBh","length":3}"#
+        );
+        assert_eq!(binary.encoding(), BodyEncoding::Base64);
+        assert_eq!(binary.body(), "/wBh");
+        for body in [text, binary] {
+            let json = serde_json::to_string(&body).unwrap();
+            let back: RecordedBody = serde_json::from_str(&json).unwrap();
+            assert_eq!(back, body);
+            assert_eq!(serde_json::to_string(&back).unwrap(), json);
+        }
+        let edited: RecordedBody =
+            serde_json::from_str(r#"{"encoding":"base64","body":"not base64!","length":9}"#)
+                .unwrap();
+        assert_eq!(edited.bytes(), None);
+        assert_eq!(edited.length(), 9);
+        assert_eq!(
+            serde_json::to_string(&edited).unwrap(),
+            r#"{"encoding":"base64","body":"not base64!","length":9}"#
+        );
+    }
 }
