@@ -93,6 +93,24 @@ fn the_reference_client_passes_and_its_journal_gives_the_same_verdicts() {
         String::from_utf8_lossy(&o.stderr)
     );
     assert_eq!(verdicts(&record(&replay)), live_verdicts);
+    // A hand-edited entry that cannot be judged is refused by name, not skipped.
+    let text = std::fs::read_to_string(&journal).expect("journal");
+    let broken = work.path().join("broken.jsonl");
+    std::fs::write(
+        &broken,
+        text.replacen("\"received_at\":\"", "\"received_at\":\"yesterday ", 1),
+    )
+    .expect("write");
+    let o = smsp()
+        .args(["test", "client", "--from-journal"])
+        .arg(&broken)
+        .arg("--out")
+        .arg(work.path().join("broken"))
+        .output()
+        .expect("run");
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("exchange 1: received_at"));
+
     // The verify command accepts the replayed run's evidence.
     let v = smsp()
         .args(["evidence", "verify"])

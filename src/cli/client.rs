@@ -162,8 +162,18 @@ pub(crate) fn client(args: &ClientArgs) -> Result<ClientOutcome, CliError> {
             (
                 exchanges
                     .iter()
-                    .filter_map(captured_from)
-                    .collect::<Vec<_>>(),
+                    .map(captured_from)
+                    .collect::<Result<Vec<_>, _>>()
+                    .map_err(|e| CliError::Input {
+                        message: format!(
+                            "the journal {} has an entry that cannot be judged: {e}",
+                            path.display()
+                        ),
+                        help: Some(
+                            "restore the entry as `smsp simulate --journal` wrote it, or remove it"
+                                .into(),
+                        ),
+                    })?,
                 format!("journal {}", path.display()),
                 Some("a journal recorded earlier by smsp simulate --journal".to_owned()),
                 vec![input],
@@ -286,12 +296,21 @@ fn answer_of(e: &Exchange) -> String {
     }
 }
 
-/// A journal entry as the judge sees it; `None` for an entry whose time or bytes are unusable.
-fn captured_from(e: &Exchange) -> Option<Captured> {
-    Some(Captured {
+/// A journal entry as the judge sees it, or why it cannot be judged (a hand-edited journal
+/// with a bad time or bad base64).
+fn captured_from(e: &Exchange) -> Result<Captured, String> {
+    Ok(Captured {
         id: e.id,
-        received_at: OffsetDateTime::parse(&e.received_at, &Rfc3339).ok()?,
-        request: e.request.bytes()?,
+        received_at: OffsetDateTime::parse(&e.received_at, &Rfc3339).map_err(|err| {
+            format!(
+                "exchange {}: received_at `{}` is not an RFC 3339 time: {err}",
+                e.id, e.received_at
+            )
+        })?,
+        request: e
+            .request
+            .bytes()
+            .ok_or_else(|| format!("exchange {}: the request body is not valid base64", e.id))?,
         request_content_type: e.request.content_type.clone(),
         soap_action: e.soap_action.clone(),
         answer: answer_of(e),
@@ -377,7 +396,11 @@ fn live(args: &ClientArgs, plan: &Plan) -> Result<Live, CliError> {
         running.shutdown(Duration::from_secs(2)).await;
         result?;
         let exchanges = engine.journal().exchanges();
-        let captured: Vec<Captured> = exchanges.iter().filter_map(|e| captured_from(e)).collect();
+        let captured: Vec<Captured> = exchanges
+            .iter()
+            .map(|e| captured_from(e))
+            .collect::<Result<_, _>>()
+            .map_err(|e| CliError::runtime(e, None))?;
         let certificate = certificate_of(exchanges.iter().map(|e| e.as_ref()));
         let description = format!(
             "the client under test, against the built-in simulator ({})",
