@@ -275,11 +275,12 @@ impl RunRecord {
 }
 
 impl RunRecord {
-    /// The name of the suite input (the `inputs` entry with role `suite`), if the run had one.
+    /// The name of the suite input (role `suite`), or of the client plan (role `plan`), if any.
     pub fn suite_name(&self) -> Option<&str> {
         self.inputs
             .iter()
             .find(|input| input.role == "suite")
+            .or_else(|| self.inputs.iter().find(|input| input.role == "plan"))
             .map(|input| input.name.as_str())
     }
 

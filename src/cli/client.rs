@@ -204,6 +204,7 @@ pub(crate) fn client(args: &ClientArgs) -> Result<ClientOutcome, CliError> {
         inputs,
     )?;
     record.target.client_certificate = certificate;
+    record.options = options(args);
     record.tom = Some(tom);
     smsp_harness::run::write_record(&out_dir, &record)
         .map_err(|e| CliError::runtime(e.to_string(), None))?;
@@ -266,6 +267,27 @@ fn tom_section(
         })
         .collect();
     Ok(section)
+}
+
+/// The options as given, for the record.
+fn options(args: &ClientArgs) -> Vec<String> {
+    let mut o = vec![format!("--plan={}", args.plan)];
+    if args.reference {
+        o.push("--reference".into());
+    }
+    if let Some(d) = &args.drive {
+        o.push(format!("--drive={d}"));
+    }
+    if let Some(j) = &args.from_journal {
+        o.push(format!("--from-journal={}", j.display()));
+    }
+    for s in &args.scenarios {
+        o.push(format!("--scenario={s}"));
+    }
+    if let Some(c) = &args.tom_checklist {
+        o.push(format!("--tom-checklist={}", c.display()));
+    }
+    o
 }
 
 /// The first client certificate the journal saw (the client under test's).
