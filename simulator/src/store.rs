@@ -1,9 +1,16 @@
 //! The simulated PDS's patient store: the scenario's patients, indexed by NHS number and by
 //! date of birth, so both kinds of look-up cost the same with ten patients or a million.
 //!
+//! The indexes are compact, so that a million patients stay quick to index and to search:
+//! ten-digit NHS numbers are kept as integers in a hash map with a cheap mixing hash (any other
+//! number, held only for `old_style` patients, in a map of its own), and dates of birth as one
+//! sorted vector of integers that keep the dates' text order, so a partial date in a trace is
+//! a binary-searched range.
+//!
 //! Read-only once built: a reload builds a new store and swaps it in whole.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 
 use crate::scenario::Patient;
 
@@ -11,31 +18,104 @@ use crate::scenario::Patient;
 #[derive(Debug, Default)]
 pub struct PatientStore {
     patients: Vec<Patient>,
-    by_nhs_number: HashMap<String, u32>,
-    /// Date of birth as held (4 to 14 digits) → patients. Ordered, so a partial date in a
-    /// trace (YYYY, YYYYMM) is a range scan.
-    by_birth_date: BTreeMap<String, Vec<u32>>,
+    /// Ten-digit numbers, as integers.
+    by_nhs_number: HashMap<u64, u32, BuildHasherDefault<MixHasher>>,
+    /// Numbers of any other length (old-style numbers), as written.
+    other_numbers: HashMap<String, u32>,
+    /// (date of birth as held, encoded by [`date_key`]; patient), sorted: by date in text
+    /// order, then in scenario order.
+    by_birth_date: Vec<(u64, u32)>,
+}
+
+/// Most digits a date held can have (YYYYMMDDHHMMSS).
+const DATE_DIGITS: u32 = 14;
+
+/// A date of digits as an integer that sorts as the text does: each digit `d` is the base-11
+/// digit `d + 1`, padded to [`DATE_DIGITS`] with zeros, so a prefix sorts before every date it
+/// begins. `None` for anything but at most fourteen ASCII digits.
+fn date_key(date: &str) -> Option<u64> {
+    if date.len() > DATE_DIGITS as usize {
+        return None;
+    }
+    let mut key = 0u64;
+    for b in date.bytes() {
+        if !b.is_ascii_digit() {
+            return None;
+        }
+        key = key * 11 + u64::from(b - b'0' + 1);
+    }
+    let padding = DATE_DIGITS - u32::try_from(date.len()).unwrap_or(DATE_DIGITS);
+    Some(key * 11u64.pow(padding))
+}
+
+/// The width of the key range holding every date that begins with a prefix of `len` digits.
+fn prefix_span(len: usize) -> u64 {
+    11u64.pow(DATE_DIGITS - u32::try_from(len).unwrap_or(DATE_DIGITS))
+}
+
+/// A ten-digit NHS number as an integer; `None` for any other text.
+fn number_key(number: &str) -> Option<u64> {
+    if number.len() != 10 {
+        return None;
+    }
+    number.bytes().try_fold(0u64, |n, b| {
+        b.is_ascii_digit().then(|| n * 10 + u64::from(b - b'0'))
+    })
+}
+
+/// Hashes the integer keys of the NHS number index with SplitMix64's finaliser: far cheaper
+/// than the default SipHash, and the keys are ours (from scenario files), not an attacker's.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct MixHasher(u64);
+
+impl Hasher for MixHasher {
+    fn finish(&self) -> u64 {
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0.rotate_left(8) ^ u64::from(b)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        }
+    }
+
+    fn write_u64(&mut self, n: u64) {
+        self.0 = (self.0 ^ n).wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ n;
+    }
 }
 
 impl PatientStore {
     /// Indexes `patients`. Numbers are unique (the loader refuses duplicates); if one repeats
     /// anyway, the first record wins.
     pub fn new(patients: Vec<Patient>) -> PatientStore {
-        let mut by_nhs_number = HashMap::with_capacity(patients.len());
-        let mut by_birth_date: BTreeMap<String, Vec<u32>> = BTreeMap::new();
+        let mut by_nhs_number =
+            HashMap::with_capacity_and_hasher(patients.len(), BuildHasherDefault::default());
+        let mut other_numbers = HashMap::new();
+        let mut by_birth_date = Vec::with_capacity(patients.len());
         for (i, p) in patients.iter().enumerate() {
             let i = u32::try_from(i).unwrap_or(u32::MAX);
-            by_nhs_number
-                .entry(p.nhs_number.as_str().to_owned())
-                .or_insert(i);
-            by_birth_date
-                .entry(p.birth_date.as_str().to_owned())
-                .or_default()
-                .push(i);
+            let number = p.nhs_number.as_str();
+            match number_key(number) {
+                Some(key) => {
+                    by_nhs_number.entry(key).or_insert(i);
+                }
+                None => {
+                    other_numbers.entry(number.to_owned()).or_insert(i);
+                }
+            }
+            // Dates held are 4 to 14 digits (the loader refuses anything else).
+            if let Some(key) = date_key(p.birth_date.as_str()) {
+                by_birth_date.push((key, i));
+            }
         }
+        by_birth_date.sort_unstable();
         PatientStore {
             patients,
             by_nhs_number,
+            other_numbers,
             by_birth_date,
         }
     }
@@ -57,9 +137,18 @@ impl PatientStore {
 
     /// The patient with this NHS number.
     pub fn get(&self, nhs_number: &str) -> Option<&Patient> {
-        self.by_nhs_number
-            .get(nhs_number)
-            .and_then(|&i| self.patients.get(i as usize))
+        let i = match number_key(nhs_number) {
+            Some(key) => self.by_nhs_number.get(&key),
+            None => self.other_numbers.get(nhs_number),
+        }?;
+        self.patients.get(*i as usize)
+    }
+
+    /// The index entries whose keys lie in `from..to`.
+    fn dates_in(&self, from: u64, to: u64) -> &[(u64, u32)] {
+        let start = self.by_birth_date.partition_point(|&(k, _)| k < from);
+        let end = start + self.by_birth_date[start..].partition_point(|&(k, _)| k < to);
+        &self.by_birth_date[start..end]
     }
 
     /// Patients whose date of birth agrees with `date` (digits, as a request sends it): those
@@ -69,19 +158,21 @@ impl PatientStore {
         &'s self,
         date: &'d str,
     ) -> impl Iterator<Item = &'s Patient> + use<'s, 'd> {
-        let longer = self
-            .by_birth_date
-            .range::<str, _>((std::ops::Bound::Included(date), std::ops::Bound::Unbounded))
-            .take_while(move |(k, _)| k.starts_with(date));
+        // Held dates are digits only, so a date with anything else begins none of them.
+        let longer = match date_key(date) {
+            Some(key) => self.dates_in(key, key + prefix_span(date.len())),
+            None => &[],
+        };
         let shorter = [4usize, 6]
             .into_iter()
             .filter(move |&n| n < date.len())
             .filter_map(move |n| date.get(..n))
-            .filter_map(move |prefix| self.by_birth_date.get_key_value(prefix));
+            .filter_map(date_key)
+            .flat_map(move |key| self.dates_in(key, key + 1));
         longer
+            .iter()
             .chain(shorter)
-            .flat_map(|(_, ids)| ids.iter())
-            .filter_map(move |&i| self.patients.get(i as usize))
+            .filter_map(move |&(_, i)| self.patients.get(i as usize))
     }
 
     /// The record a superseded number leads to: follows `superseded_by` to the end of the
@@ -95,5 +186,150 @@ impl PatientStore {
             }
         }
         at
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn date_keys_sort_as_the_text_does_and_prefixes_bound_their_dates() {
+        let mut dates = [
+            "1980",
+            "19800131",
+            "198001",
+            "19791231",
+            "1980013112",
+            "19800201",
+            "2000",
+            "19800131235959",
+            "198002",
+            "1981",
+        ];
+        let mut keys: Vec<u64> = dates.iter().map(|d| date_key(d).unwrap()).collect();
+        dates.sort_unstable();
+        keys.sort_unstable();
+        let resorted: Vec<u64> = dates.iter().map(|d| date_key(d).unwrap()).collect();
+        assert_eq!(keys, resorted);
+        for prefix in ["1980", "198001", "19800131"] {
+            let from = date_key(prefix).unwrap();
+            let to = from + prefix_span(prefix.len());
+            for d in dates {
+                let k = date_key(d).unwrap();
+                assert_eq!(
+                    (from..to).contains(&k),
+                    d.starts_with(prefix),
+                    "{prefix} {d}"
+                );
+            }
+        }
+        assert_eq!(date_key("1980x"), None);
+        assert_eq!(date_key("198001311200000"), None);
+        assert_eq!(date_key(""), Some(0));
+    }
+
+    fn store() -> PatientStore {
+        let yaml = "
+- {nhs_number: '9990000018', name: {family: A}, gender: male, birth_date: '19800131'}
+- {nhs_number: '9990000026', name: {family: B}, gender: male, birth_date: '1980'}
+- {nhs_number: '9990000034', name: {family: C}, gender: male, birth_date: '198001'}
+- {nhs_number: '9990000042', name: {family: D}, gender: male, birth_date: '198001311230'}
+- {nhs_number: '9990000050', name: {family: E}, gender: male, birth_date: '19800201'}
+- {nhs_number: '12345', name: {family: F}, gender: male, birth_date: '19800131', old_style: true}
+- {nhs_number: '9990000018', name: {family: G}, gender: male, birth_date: '19790101'}
+";
+        PatientStore::new(yaml_serde::from_str(yaml).unwrap())
+    }
+
+    fn families<'a>(it: impl Iterator<Item = &'a Patient>) -> String {
+        it.map(|p| p.name.family.as_str()).collect()
+    }
+
+    #[test]
+    fn dates_of_birth_agree_by_prefix_either_way() {
+        let s = store();
+        assert_eq!(families(s.by_birth_date("19800131")), "AFDBC");
+        assert_eq!(families(s.by_birth_date("1980")), "BCAFDE");
+        assert_eq!(families(s.by_birth_date("198001")), "CAFDB");
+        assert_eq!(families(s.by_birth_date("198001311230")), "DBC");
+        assert_eq!(families(s.by_birth_date("19800201")), "EB");
+        assert_eq!(families(s.by_birth_date("1979")), "G");
+        assert_eq!(families(s.by_birth_date("1980x")), "B");
+        assert_eq!(families(s.by_birth_date("19")), "GBCAFDE");
+        assert_eq!(families(s.by_birth_date("2001")), "");
+    }
+
+    #[test]
+    fn numbers_find_their_first_record() {
+        let s = store();
+        assert_eq!(
+            s.get("9990000018").map(|p| p.name.family.as_str()),
+            Some("A")
+        );
+        assert_eq!(s.get("12345").map(|p| p.name.family.as_str()), Some("F"));
+        assert!(s.get("9990000069").is_none());
+        assert!(s.get("999000001").is_none());
+        assert_eq!(s.len(), 7);
+    }
+
+    /// The obvious index (text keys in a `BTreeMap`), which the compact one must agree with.
+    fn reference<'s>(patients: &'s [Patient], date: &str) -> Vec<&'s Patient> {
+        let mut index: std::collections::BTreeMap<&str, Vec<&Patient>> = Default::default();
+        for p in patients {
+            index.entry(p.birth_date.as_str()).or_default().push(p);
+        }
+        let longer = index
+            .range::<str, _>((std::ops::Bound::Included(date), std::ops::Bound::Unbounded))
+            .take_while(|(k, _)| k.starts_with(date))
+            .flat_map(|(_, v)| v.iter().copied());
+        let shorter = [4usize, 6]
+            .into_iter()
+            .filter(|&n| n < date.len())
+            .filter_map(|n| date.get(..n))
+            .filter_map(|prefix| index.get(prefix))
+            .flat_map(|v| v.iter().copied());
+        longer.chain(shorter).collect()
+    }
+
+    #[test]
+    fn the_compact_date_index_agrees_with_the_obvious_one() {
+        let file = crate::scenario::generate::generate(3000, 7);
+        let patients = file.patients.clone();
+        let s = PatientStore::new(file.patients);
+        let mut queries: Vec<String> = Vec::new();
+        for p in patients.iter().step_by(37) {
+            let d = p.birth_date.as_str();
+            for n in [4, 6, 8, d.len()] {
+                if let Some(q) = d.get(..n) {
+                    queries.push(q.to_owned());
+                }
+            }
+            queries.push(format!("{d}1200"));
+        }
+        queries.extend(["", "1", "19", "20", "1980x", "0000", "9999"].map(str::to_owned));
+        for q in &queries {
+            let ours: Vec<&str> = s.by_birth_date(q).map(|p| p.nhs_number.as_str()).collect();
+            let theirs: Vec<&str> = reference(&patients, q)
+                .iter()
+                .map(|p| p.nhs_number.as_str())
+                .collect();
+            assert_eq!(ours, theirs, "query {q:?}");
+        }
+        for p in patients.iter().step_by(11) {
+            assert_eq!(
+                s.get(p.nhs_number.as_str()).map(|q| &q.nhs_number),
+                Some(&p.nhs_number)
+            );
+        }
+    }
+
+    #[test]
+    fn number_keys_are_ten_digits_only() {
+        assert_eq!(number_key("9990000018"), Some(9_990_000_018));
+        assert_eq!(number_key("0000000018"), Some(18));
+        assert_eq!(number_key("999000001"), None);
+        assert_eq!(number_key("999000001x"), None);
+        assert_eq!(number_key("99900000188"), None);
     }
 }
