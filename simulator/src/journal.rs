@@ -439,12 +439,19 @@ impl Journal {
             }
         }
         if self.capacity > 0 {
-            let mut memory = lock(&self.memory);
-            if memory.entries.len() == self.capacity {
-                memory.entries.pop_front();
-                memory.evicted += 1;
-            }
-            memory.entries.push_back(Arc::clone(&exchange));
+            let evicted = {
+                let mut memory = lock(&self.memory);
+                let evicted = if memory.entries.len() >= self.capacity {
+                    memory.evicted += 1;
+                    memory.entries.pop_front()
+                } else {
+                    None
+                };
+                memory.entries.push_back(Arc::clone(&exchange));
+                evicted
+            };
+            // Freed after the lock is released: the other workers need not wait for it.
+            drop(evicted);
         }
         exchange
     }
