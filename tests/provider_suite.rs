@@ -268,3 +268,30 @@ fn exit_codes_for_bad_inputs_and_an_unreachable_target() {
     let o = smsp().args(["test", "provider"]).output().expect("run");
     assert_eq!(o.status.code(), Some(1));
 }
+
+#[test]
+fn the_official_spreadsheet_can_be_the_code_table() {
+    let work = tempfile::tempdir().expect("tempdir");
+    let xlsx = shared_spec().join("SMSP Response Codes - v1.0.xlsx");
+    let out = work.path().join("run");
+    let o = smsp()
+        .args(["test", "provider", "--against-simulator", "--codes"])
+        .arg(&xlsx)
+        .arg("--out")
+        .arg(&out)
+        .output()
+        .expect("run");
+    let r = record(&out);
+    assert_eq!(not_passed(&r), Vec::<String>::new(), "{}", stdout(&o));
+    assert_eq!(o.status.code(), Some(0));
+    let codes = r["inputs"]
+        .as_array()
+        .expect("inputs")
+        .iter()
+        .find(|i| i["role"] == "response-codes")
+        .expect("codes input");
+    use sha2::Digest;
+    let expected = hex::encode(sha2::Sha256::digest(std::fs::read(&xlsx).expect("xlsx")));
+    assert_eq!(codes["sha256"], expected.as_str());
+    assert_eq!(codes["source"], xlsx.display().to_string().as_str());
+}
