@@ -453,19 +453,15 @@ pub async fn run_provider(
 }
 
 fn blank_record(case: &Case, outcome: Outcome, summary: String) -> CaseRecord {
-    CaseRecord {
-        id: case.id.clone(),
-        title: case.title.clone(),
-        requirements: case.requirements.clone(),
-        operation: Some(case.operation.clone()),
-        outcome,
-        summary,
-        findings: Vec::new(),
-        comparisons: Vec::new(),
-        exchanges: Vec::new(),
-        started_ms: 0,
-        duration_ms: 0,
-    }
+    let mut record = CaseRecord::new(
+        case.id.clone(),
+        case.title.clone(),
+        case.requirements.clone(),
+        Some(case.operation.clone()),
+    );
+    record.outcome = outcome;
+    record.summary = summary;
+    record
 }
 
 /// Writes `run.json` into the run folder.

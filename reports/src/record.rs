@@ -242,6 +242,30 @@ pub struct Summary {
     pub check: usize,
 }
 
+impl CaseRecord {
+    /// A case that has not run yet: outcome pass, nothing found, no exchanges, no timings.
+    pub fn new(
+        id: impl Into<String>,
+        title: impl Into<String>,
+        requirements: Vec<String>,
+        operation: Option<String>,
+    ) -> CaseRecord {
+        CaseRecord {
+            id: id.into(),
+            title: title.into(),
+            requirements,
+            operation,
+            outcome: Outcome::Pass,
+            summary: String::new(),
+            findings: Vec::new(),
+            comparisons: Vec::new(),
+            exchanges: Vec::new(),
+            started_ms: 0,
+            duration_ms: 0,
+        }
+    }
+}
+
 impl RunRecord {
     /// Counts the cases by outcome.
     pub fn summary(&self) -> Summary {

@@ -356,19 +356,12 @@ pub fn judge_client(plan: &PlanFile, captured: &[Captured]) -> ClientJudgement {
         ));
     }
     if !unplanned.is_empty() {
-        let mut case = CaseRecord {
-            id: "UNPLANNED".to_owned(),
-            title: "Requests no step of the plan asked for".to_owned(),
-            requirements: Vec::new(),
-            operation: None,
-            outcome: Outcome::Pass,
-            summary: String::new(),
-            findings: Vec::new(),
-            comparisons: Vec::new(),
-            exchanges: Vec::new(),
-            started_ms: 0,
-            duration_ms: 0,
-        };
+        let mut case = CaseRecord::new(
+            "UNPLANNED",
+            "Requests no step of the plan asked for",
+            Vec::new(),
+            None,
+        );
         for &i in &unplanned {
             case.findings.extend(facts[i].findings.iter().cloned());
             case.findings
@@ -401,19 +394,12 @@ fn judge_step(
     facts: &[RequestFacts],
     run_findings: &BTreeMap<usize, Vec<FindingRecord>>,
 ) -> CaseRecord {
-    let mut case = CaseRecord {
-        id: step.id.clone(),
-        title: step.title.clone(),
-        requirements: step.requirements.clone(),
-        operation: step.matcher.operations.first().cloned(),
-        outcome: Outcome::Pass,
-        summary: String::new(),
-        findings: Vec::new(),
-        comparisons: Vec::new(),
-        exchanges: Vec::new(),
-        started_ms: 0,
-        duration_ms: 0,
-    };
+    let mut case = CaseRecord::new(
+        step.id.clone(),
+        step.title.clone(),
+        step.requirements.clone(),
+        step.matcher.operations.first().cloned(),
+    );
     let expect = &step.expect;
     case.comparisons.push(Comparison {
         what: "requests".to_owned(),
