@@ -432,14 +432,18 @@ pub(super) fn ids_distinct(s: &Subject, out: &mut Sink) {
             }
         }
     }
+    // Each id's comparison key, worked out once.
+    let keys: Vec<&str> = ids.iter().map(|(_, v)| uuid_part(v)).collect();
     for (j, &(id, value)) in ids.iter().enumerate() {
         if value.trim().is_empty() {
             continue;
         }
-        let key = uuid_part(value);
+        let key = keys[j];
         if let Some(&(first, first_value)) = ids[..j]
             .iter()
-            .find(|(_, v)| uuid_part(v).eq_ignore_ascii_case(key))
+            .zip(&keys)
+            .find(|(_, k)| k.eq_ignore_ascii_case(key))
+            .map(|(id, _)| id)
         {
             out.error(
                 id.location(),

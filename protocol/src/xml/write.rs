@@ -21,12 +21,29 @@ pub(crate) fn push_attr(out: &mut String, s: &str) {
     push_escaped(out, s, attr_special);
 }
 
+/// Whether any byte is special. Tested sixteen bytes at a time without branching inside a
+/// block, which the compiler turns into vector instructions: most values need no escaping,
+/// and this is how they are found out quickly.
+fn any_special(bytes: &[u8], special: impl Fn(u8) -> bool + Copy) -> bool {
+    let mut blocks = bytes.chunks_exact(16);
+    for block in &mut blocks {
+        if block.iter().fold(false, |any, &b| any | special(b)) {
+            return true;
+        }
+    }
+    blocks.remainder().iter().any(|&b| special(b))
+}
+
 /// Appends `s`, replacing each special character with its reference. Runs of ordinary
 /// characters are copied whole: most values need no escaping at all. Every special character
 /// is ASCII, so scanning bytes finds them without decoding UTF-8, and every split falls on a
 /// character boundary.
-fn push_escaped(out: &mut String, s: &str, special: impl Fn(u8) -> bool) {
+fn push_escaped(out: &mut String, s: &str, special: impl Fn(u8) -> bool + Copy) {
     let bytes = s.as_bytes();
+    if !any_special(bytes, special) {
+        out.push_str(s);
+        return;
+    }
     let mut from = 0;
     for (at, &b) in bytes.iter().enumerate() {
         if !special(b) {
