@@ -297,6 +297,24 @@ impl AsyncWrite for Transport {
         }
     }
 
+    fn poll_write_vectored(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        bufs: &[io::IoSlice<'_>],
+    ) -> Poll<io::Result<usize>> {
+        match self.get_mut() {
+            Transport::Plain(s) => Pin::new(s).poll_write_vectored(cx, bufs),
+            Transport::Tls(s) => Pin::new(s.as_mut()).poll_write_vectored(cx, bufs),
+        }
+    }
+
+    fn is_write_vectored(&self) -> bool {
+        match self {
+            Transport::Plain(s) => s.is_write_vectored(),
+            Transport::Tls(s) => s.is_write_vectored(),
+        }
+    }
+
     fn poll_flush(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
         match self.get_mut() {
             Transport::Plain(s) => Pin::new(s).poll_flush(cx),
@@ -441,6 +459,26 @@ impl AsyncWrite for ControlledStream {
         // write so that hyper stops and drops the connection.
         ready!(this.poll_misbehave(cx))?;
         Poll::Ready(Err(this.closed_error()))
+    }
+
+    /// Vectored writes let hyper send the head and the body in one `writev` without copying
+    /// the body into its own buffer first.
+    fn poll_write_vectored(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        bufs: &[io::IoSlice<'_>],
+    ) -> Poll<io::Result<usize>> {
+        let this = self.get_mut();
+        this.observe_control();
+        if matches!(this.state, WriteState::Normal) {
+            return Pin::new(&mut this.inner).poll_write_vectored(cx, bufs);
+        }
+        ready!(this.poll_misbehave(cx))?;
+        Poll::Ready(Err(this.closed_error()))
+    }
+
+    fn is_write_vectored(&self) -> bool {
+        self.inner.is_write_vectored()
     }
 
     fn poll_flush(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
