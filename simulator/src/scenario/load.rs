@@ -26,7 +26,7 @@
 //!   grows with the flow depth (quadratic overall: 20 000 nested `[` took 0.75 s, 100 000 took a
 //!   minute). Block nesting is bounded by yaml_serde's recursion limit, and costs the file size.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{HashMap, HashSet};
 use std::fmt;
 use std::fs;
 use std::io::Read;
@@ -561,7 +561,11 @@ fn load_inputs(
 }
 
 fn merge(parsed: Vec<Parsed>) -> Scenario {
-    let mut scenario = Scenario::default();
+    // A million patients are hundreds of megabytes: one allocation, not a doubling series.
+    let mut scenario = Scenario {
+        patients: Vec::with_capacity(parsed.iter().map(|p| p.file.patients.len()).sum()),
+        ..Scenario::default()
+    };
     let mut name_detail = None;
     let mut superseded_response = None;
     for p in parsed {
@@ -615,7 +619,7 @@ struct Checker<'a> {
     complete: bool,
     errors: Vec<ScenarioError>,
     /// Patients by number, the first holder of each.
-    by_number: BTreeMap<&'a str, PatientRef<'a>>,
+    by_number: HashMap<&'a str, PatientRef<'a>>,
 }
 
 impl<'a> Checker<'a> {
@@ -625,7 +629,7 @@ impl<'a> Checker<'a> {
             codes,
             complete,
             errors: Vec::new(),
-            by_number: BTreeMap::new(),
+            by_number: HashMap::new(),
         }
     }
 
@@ -665,13 +669,14 @@ impl<'a> Checker<'a> {
     fn check_patient(&mut self, p: PatientRef<'a>) {
         let patient = p.patient;
         let number = patient.nhs_number.as_str();
-        let at = p.path();
+        // Written only when an error needs it: most patients have none.
+        let at = || p.path();
         if !patient.old_style
             && let Err(e) = NhsNumber::parse(number)
         {
             self.error(
                 p.file,
-                &format!("{at}.nhs_number"),
+                &format!("{at_}.nhs_number", at_ = at()),
                 e.to_string(),
                 Some(
                     "a new-style NHS number is ten digits ending in its modulus-11 check digit; \
@@ -683,7 +688,7 @@ impl<'a> Checker<'a> {
             let place = self.describe(first);
             self.error(
                 p.file,
-                &format!("{at}.nhs_number"),
+                &format!("{at_}.nhs_number", at_ = at()),
                 format!("NHS number {number} is already used by {place}"),
                 Some("every patient needs a number of its own"),
             );
@@ -693,7 +698,7 @@ impl<'a> Checker<'a> {
         if patient.superseded_by.is_some() && patient.invalidated {
             self.error(
                 p.file,
-                &format!("{at}.invalidated"),
+                &format!("{at_}.invalidated", at_ = at()),
                 "a superseded patient cannot also be invalidated".to_owned(),
                 Some(
                     "superseded answers DEMOG-0017 with the new number; invalidated answers \
@@ -704,7 +709,7 @@ impl<'a> Checker<'a> {
         if patient.addresses.len() > 3 {
             self.error(
                 p.file,
-                &format!("{at}.addresses[3]"),
+                &format!("{at_}.addresses[3]", at_ = at()),
                 format!(
                     "{} addresses; PDS holds at most three (one each H, TMP, PST)",
                     patient.addresses.len()
@@ -717,7 +722,7 @@ impl<'a> Checker<'a> {
             if address.lines.len() > 5 {
                 self.error(
                     p.file,
-                    &format!("{at}.addresses[{j}].lines"),
+                    &format!("{at_}.addresses[{j}].lines", at_ = at()),
                     format!(
                         "{} address lines; an address has at most five",
                         address.lines.len()
@@ -728,7 +733,7 @@ impl<'a> Checker<'a> {
             if uses.contains(&address.address_use) {
                 self.error(
                     p.file,
-                    &format!("{at}.addresses[{j}].use"),
+                    &format!("{at_}.addresses[{j}].use", at_ = at()),
                     format!(
                         "a second {} address; a patient has one address per use",
                         address.address_use.code()
@@ -746,7 +751,7 @@ impl<'a> Checker<'a> {
         {
             self.error(
                 p.file,
-                &format!("{at}.gp_practice.address.lines"),
+                &format!("{at_}.gp_practice.address.lines", at_ = at()),
                 format!(
                     "{} address lines; an address has at most five",
                     address.lines.len()
@@ -1117,11 +1122,15 @@ impl Outline {
         };
         let mut st = ScanState::default();
         let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+        // One buffer for every line: a large scenario has millions of lines.
+        let mut chars: Vec<char> = Vec::new();
         for (n, raw) in text.lines().enumerate() {
             let line_no = n + 1;
-            let chars: Vec<char> = raw.chars().collect();
+            chars.clear();
+            chars.extend(raw.chars());
+            let chars = chars.as_slice();
             if st.flow.open() {
-                out.scan_flow(&chars, 0, line_no, &mut st.flow);
+                out.scan_flow(chars, 0, line_no, &mut st.flow);
                 if out.flow_too_deep.is_some() {
                     return out;
                 }
@@ -1153,7 +1162,7 @@ impl Outline {
                     next_index: 0,
                 });
             }
-            out.scan_block_line(&chars, indent, line_no, &mut st);
+            out.scan_block_line(chars, indent, line_no, &mut st);
             if out.flow_too_deep.is_some() {
                 return out;
             }
@@ -1173,7 +1182,9 @@ impl Outline {
             let rest = &chars[col..];
             let is_dash = rest.first() == Some(&'-') && rest.get(1).is_none_or(|c| *c == ' ');
             if is_dash {
-                let Some(item_path) = Self::enter_item(&mut st.stack, &mut st.pending, col) else {
+                let Some(item_path) =
+                    Self::enter_item(&mut st.stack, &mut st.pending, col, self.record_spots)
+                else {
                     return;
                 };
                 self.record(&item_path, line_no, col + 1);
@@ -1216,13 +1227,21 @@ impl Outline {
                 st.skip_deeper_than = Some(col);
                 return;
             };
-            let Some(parent) = Self::enter_key(&mut st.stack, &mut st.pending, col) else {
+            let Some(parent) =
+                Self::enter_key(&mut st.stack, &mut st.pending, col, self.record_spots)
+            else {
                 return;
             };
-            let path = if parent.is_empty() {
-                key
+            // Paths are only written when spots are recorded: the guards need none.
+            let path = if !self.record_spots {
+                String::new()
             } else {
-                format!("{parent}.{key}")
+                let key: String = rest[key].iter().collect();
+                if parent.is_empty() {
+                    key
+                } else {
+                    format!("{parent}.{key}")
+                }
             };
             self.record(&path, line_no, col + 1);
             let mut v = value_at + chars[value_at..].iter().take_while(|c| **c == ' ').count();
@@ -1249,6 +1268,7 @@ impl Outline {
         stack: &mut Vec<Frame>,
         pending: &mut Option<Pending>,
         col: usize,
+        with_path: bool,
     ) -> Option<String> {
         if let Some(p) = pending.take() {
             let fits = if p.seq_at_same_indent {
@@ -1274,7 +1294,11 @@ impl Outline {
         }
         let index = top.next_index;
         top.next_index += 1;
-        Some(format!("{}[{index}]", top.path))
+        Some(if with_path {
+            format!("{}[{index}]", top.path)
+        } else {
+            String::new()
+        })
     }
 
     /// Finds the mapping a key at `col` belongs to; returns the mapping's path.
@@ -1282,6 +1306,7 @@ impl Outline {
         stack: &mut Vec<Frame>,
         pending: &mut Option<Pending>,
         col: usize,
+        with_path: bool,
     ) -> Option<String> {
         if let Some(p) = pending.take()
             && col > p.indent
@@ -1300,7 +1325,13 @@ impl Outline {
             stack.pop();
         }
         let top = stack.last()?;
-        (top.kind == FrameKind::Map && top.indent == col).then(|| top.path.clone())
+        (top.kind == FrameKind::Map && top.indent == col).then(|| {
+            if with_path {
+                top.path.clone()
+            } else {
+                String::new()
+            }
+        })
     }
 
     /// A value starting at `at` on a line whose key or dash is at `owner_col`.
@@ -1395,24 +1426,28 @@ fn starts_with(chars: &[char], s: &str) -> bool {
     s.chars().all(|c| it.next() == Some(&c))
 }
 
-/// If `chars` starts with a mapping key (`key:` then a space or the end), the key and the index
-/// just after the colon.
-fn key_end(chars: &[char]) -> Option<(String, usize)> {
+/// If `chars` starts with a mapping key (`key:` then a space or the end), where the key is in
+/// `chars` (without trailing whitespace) and the index just after the colon.
+fn key_end(chars: &[char]) -> Option<(std::ops::Range<usize>, usize)> {
     match chars.first()? {
         q @ ('"' | '\'') => {
             let close = chars[1..].iter().position(|c| c == q)? + 1;
             let after = close + 1;
             let colon = after + chars[after..].iter().take_while(|c| **c == ' ').count();
             (chars.get(colon) == Some(&':') && chars.get(colon + 1).is_none_or(|c| *c == ' '))
-                .then(|| (chars[1..close].iter().collect(), colon + 1))
+                .then_some((1..close, colon + 1))
         }
         '[' | '{' | '#' | '&' | '*' | '!' | '|' | '>' | '?' => None,
         _ => {
             let mut i = 0;
             while i < chars.len() {
                 if chars[i] == ':' && chars.get(i + 1).is_none_or(|c| *c == ' ') {
-                    let key: String = chars[..i].iter().collect();
-                    return Some((key.trim_end().to_owned(), i + 1));
+                    // The key without trailing whitespace.
+                    let end = chars[..i]
+                        .iter()
+                        .rposition(|c| !c.is_whitespace())
+                        .map_or(0, |last| last + 1);
+                    return Some((0..end, i + 1));
                 }
                 if chars[i] == ' ' && chars.get(i + 1) == Some(&'#') {
                     return None;
