@@ -4,6 +4,7 @@
 //! Nothing here knows SMSP; it only turns bytes into a safe tree and strings back into XML.
 
 pub(crate) mod decode;
+pub(crate) mod scan;
 pub(crate) mod tree;
 pub(crate) mod write;
 

@@ -1,14 +1,10 @@
-//! A small element tree with resolved namespaces, built from quick-xml events under hard
-//! limits. DTDs are refused outright, so no entity is ever declared and none is expanded;
+//! A small element tree with resolved namespaces, built from [`super::scan`]'s tokens under
+//! hard limits. DTDs are refused outright, so no entity is ever declared and none is expanded;
 //! only the five predefined entities and character references are resolved.
 
 use std::borrow::Cow;
 
-use quick_xml::XmlVersion;
-use quick_xml::escape::resolve_predefined_entity;
-use quick_xml::events::{BytesStart, Event};
-use quick_xml::name::PrefixDeclaration;
-use quick_xml::reader::Reader;
+use super::scan::{RawAttr, Scanner, Token, attribute_value};
 
 use crate::error::ParseError;
 use crate::ns;
@@ -90,26 +86,6 @@ fn intern(uri: &str) -> (&'static str, Option<Box<str>>) {
     match KNOWN.iter().find(|k| **k == uri) {
         Some(k) => (k, None),
         None => ("", Some(uri.into())),
-    }
-}
-
-/// `part` as a slice of `input` with `input`'s lifetime, when it lies inside `input`.
-/// quick-xml hands out names, values and text borrowed from the input but tied to the event's
-/// lifetime; re-slicing lets the tree keep them without copying (most of parsing's cost was
-/// allocating those copies).
-fn reslice<'a>(input: &'a str, part: &str) -> Option<&'a str> {
-    let start = (part.as_ptr() as usize).checked_sub(input.as_ptr() as usize)?;
-    let end = start.checked_add(part.len())?;
-    input.get(start..end)
-}
-
-fn borrow<'a>(input: &'a str, part: Cow<'_, str>) -> Cow<'a, str> {
-    match part {
-        Cow::Borrowed(s) => match reslice(input, s) {
-            Some(b) => Cow::Borrowed(b),
-            None => Cow::Owned(s.to_owned()),
-        },
-        Cow::Owned(o) => Cow::Owned(o),
     }
 }
 
@@ -282,8 +258,10 @@ struct Binding<'a> {
 }
 
 /// An element being built: its node and the bindings in scope before it opened.
-struct Open {
+struct Open<'a> {
     id: u32,
+    /// The qualified name as written, which the end tag must repeat.
+    name: &'a str,
     bindings_mark: usize,
 }
 
@@ -291,10 +269,10 @@ struct Builder<'l, 'a> {
     limits: &'l ParseLimits,
     input: &'a str,
     doc: Document<'a>,
-    stack: Vec<Open>,
+    stack: Vec<Open<'a>>,
     bindings: Vec<Binding<'a>>,
-    /// Raw qualified names of the current start tag's attributes, for the duplicate check.
-    seen: Vec<&'a str>,
+    /// The current start tag's attributes, as the scanner read them.
+    raw_attrs: Vec<RawAttr<'a>>,
     /// Prefixes of the current start tag's attributes, resolved once its declarations are in.
     prefixes: Vec<Option<&'a str>>,
     root_closed: bool,
@@ -315,15 +293,7 @@ pub(crate) fn parse_tree<'a>(
             limit: limits.max_bytes,
         });
     }
-    // Namespaces are resolved here rather than by quick-xml's NsReader: the builder reads each
-    // start tag's attributes once for both, instead of once each.
-    let mut reader = Reader::from_str(input);
-    {
-        let config = reader.config_mut();
-        config.check_end_names = true;
-        config.expand_empty_elements = false;
-        config.trim_text(false);
-    }
+    let mut scanner = Scanner::new(input);
     // A SOAP request has an element per 60 bytes or so, an attribute per 110.
     let mut b = Builder {
         limits,
@@ -334,62 +304,30 @@ pub(crate) fn parse_tree<'a>(
         },
         stack: Vec::with_capacity(16),
         bindings: Vec::with_capacity(8),
-        seen: Vec::with_capacity(8),
+        raw_attrs: Vec::with_capacity(8),
         prefixes: Vec::with_capacity(8),
         root_closed: false,
         elements: 0,
         notes: TreeNotes::default(),
     };
+    let mut raw_attrs = std::mem::take(&mut b.raw_attrs);
     loop {
-        let before = reader.buffer_position() as usize;
-        let event = match reader.read_event() {
-            Ok(e) => e,
-            Err(e) => {
-                let at = reader.error_position() as usize;
-                return Err(b.malformed(at, e.to_string()));
-            }
-        };
-        match event {
-            Event::Start(start) => b.open(&start, before, false)?,
-            Event::Empty(start) => b.open(&start, before, true)?,
-            Event::End(_) => {
-                if b.stack.is_empty() {
-                    return Err(b.malformed(before, "closing tag without an opening tag".into()));
+        let token = scanner.next_token(&mut raw_attrs)?;
+        let at = scanner.token_start();
+        match token {
+            Token::Start { name, empty } => b.open(name, &raw_attrs, at, empty, &scanner)?,
+            Token::End { name } => {
+                let Some(open) = b.stack.last() else {
+                    return Err(b.malformed(at, "closing tag without an opening tag".into()));
+                };
+                if open.name != name {
+                    let expected = open.name;
+                    return Err(b.malformed(at, format!("expected </{expected}>, found </{name}>")));
                 }
                 b.close();
             }
-            Event::Text(t) => {
-                let text = borrow(input, t.xml10_content());
-                b.push_text(text, before)?;
-            }
-            Event::CData(c) => {
-                let text = borrow(input, c.xml10_content());
-                b.push_text(text, before)?;
-            }
-            Event::GeneralRef(r) => {
-                let resolved: String = match r.resolve_char_ref() {
-                    Ok(Some(c)) => c.to_string(),
-                    Ok(None) => match resolve_predefined_entity(&r) {
-                        Some(s) => s.to_owned(),
-                        None => {
-                            let (line, column) = b.line_column(before);
-                            return Err(ParseError::UndeclaredEntity {
-                                name: r.xml10_content().into_owned(),
-                                line,
-                                column,
-                            });
-                        }
-                    },
-                    Err(e) => return Err(b.malformed(before, e.to_string())),
-                };
-                b.push_text(Cow::Owned(resolved), before)?;
-            }
-            Event::DocType(_) => {
-                let (line, column) = b.line_column(before);
-                return Err(ParseError::DtdRefused { line, column });
-            }
-            Event::Decl(_) | Event::PI(_) | Event::Comment(_) => {}
-            Event::Eof => break,
+            Token::Text(text) => b.push_text(text, at)?,
+            Token::Eof => break,
         }
     }
     if let Some(open) = b.stack.last() {
@@ -491,7 +429,14 @@ impl<'a> Builder<'_, 'a> {
         Ok(())
     }
 
-    fn open(&mut self, start: &BytesStart, at: usize, empty: bool) -> Result<(), ParseError> {
+    fn open(
+        &mut self,
+        name: &'a str,
+        raw_attrs: &[RawAttr<'a>],
+        at: usize,
+        empty: bool,
+        scanner: &Scanner<'a>,
+    ) -> Result<(), ParseError> {
         if self.root_closed {
             return Err(self.malformed(at, "content after the document element".into()));
         }
@@ -509,35 +454,22 @@ impl<'a> Builder<'_, 'a> {
                 limit: self.limits.max_elements,
             });
         }
-        let input = self.input;
         let bindings_mark = self.bindings.len();
         let attrs_start = self.doc.attrs.len();
-        self.seen.clear();
         self.prefixes.clear();
         // One pass over the attributes: duplicates, declarations, limits and values. Prefixes
         // are resolved afterwards, once every declaration of this tag is in scope.
-        for a in start.attributes().with_checks(false) {
-            let a = a.map_err(|e| self.malformed(at, e.to_string()))?;
-            let Some(key) = reslice(input, a.key.as_ref()) else {
-                return Err(self.malformed(at, "unreadable attribute name".into()));
-            };
-            if self.seen.contains(&key) {
-                return Err(self.malformed(at, format!("duplicated attribute {key:?}")));
+        for (i, a) in raw_attrs.iter().enumerate() {
+            if raw_attrs[..i].iter().any(|b| b.name == a.name) {
+                return Err(self.malformed(at, format!("duplicated attribute {:?}", a.name)));
             }
-            self.seen.push(key);
-            if let Some(binding) = a.key.as_namespace_binding() {
-                let prefix = match binding {
-                    PrefixDeclaration::Default => "",
-                    PrefixDeclaration::Named(p) => reslice(input, p).unwrap_or_default(),
-                };
-                let uri = match &a.value {
-                    Cow::Borrowed(v) => reslice(input, v),
-                    Cow::Owned(_) => None,
-                };
-                let Some(uri) = uri else {
-                    return Err(self.malformed(at, "unreadable namespace declaration".into()));
-                };
-                self.declare(prefix, uri, at)?;
+            let binding = match a.name.strip_prefix("xmlns") {
+                Some("") => Some(""),
+                Some(rest) => rest.strip_prefix(':'),
+                None => None,
+            };
+            if let Some(prefix) = binding {
+                self.declare(prefix, a.value, at)?;
                 continue;
             }
             if a.value.len() > self.limits.max_value_len {
@@ -558,19 +490,13 @@ impl<'a> Builder<'_, 'a> {
                     ),
                 ));
             }
-            let (local, prefix) = a.key.decompose();
-            let value = match a.normalized_value(XmlVersion::Implicit1_0) {
-                Ok(v) => borrow(input, v),
-                Err(e) => {
-                    return Err(self.malformed(at, format!("attribute {}: {e}", a.key.as_ref())));
-                }
-            };
-            self.prefixes
-                .push(prefix.map(|p| reslice(input, p.into_inner()).unwrap_or_default()));
+            let (prefix, local) = split_name(a.name);
+            let value = attribute_value(a.value).map_err(|e| scanner.place(e, at))?;
+            self.prefixes.push(prefix);
             self.doc.attrs.push(Attr {
                 ns: "",
                 ns_other: None,
-                name: reslice(input, local.into_inner()).unwrap_or_default(),
+                name: local,
                 value,
             });
         }
@@ -589,13 +515,11 @@ impl<'a> Builder<'_, 'a> {
             }
             if crate::xml::trim_xml_whitespace(&attr.value).is_empty() {
                 let attr_name = attr.name;
-                let path = format!("{}/@{attr_name}", self.path(start_name(input, start)));
+                let path = format!("{}/@{attr_name}", self.path(split_name(name).1));
                 self.notes.blank_attributes.push(path);
             }
         }
-        let name = start.name();
-        let (local, prefix) = name.decompose();
-        let prefix = prefix.map(|p| reslice(input, p.into_inner()).unwrap_or_default());
+        let (prefix, local) = split_name(name);
         let (ns, ns_other) = match self.resolve(prefix, true) {
             Ok(Some(uri)) => intern(uri),
             Ok(None) => ("", None),
@@ -607,7 +531,7 @@ impl<'a> Builder<'_, 'a> {
         self.doc.nodes.push(Node {
             ns,
             ns_other,
-            name: reslice(input, local.into_inner()).unwrap_or_default(),
+            name: local,
             text: Cow::Borrowed(""),
             attrs_start: u32::try_from(attrs_start).unwrap_or(NONE),
             attrs_end: u32::try_from(self.doc.attrs.len()).unwrap_or(NONE),
@@ -623,7 +547,11 @@ impl<'a> Builder<'_, 'a> {
             }
             self.doc.nodes[parent].last_child = id;
         }
-        self.stack.push(Open { id, bindings_mark });
+        self.stack.push(Open {
+            id,
+            name,
+            bindings_mark,
+        });
         if empty {
             self.close();
         }
@@ -668,9 +596,12 @@ impl<'a> Builder<'_, 'a> {
     }
 }
 
-/// The local name of a start tag, borrowed from the input.
-fn start_name<'a>(input: &'a str, start: &BytesStart) -> &'a str {
-    reslice(input, start.name().decompose().0.into_inner()).unwrap_or_default()
+/// A qualified name's prefix (if any) and local name.
+fn split_name(name: &str) -> (Option<&str>, &str) {
+    match name.split_once(':') {
+        Some((prefix, local)) => (Some(prefix), local),
+        None => (None, name),
+    }
 }
 
 #[cfg(test)]
