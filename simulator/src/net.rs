@@ -151,6 +151,64 @@ pub async fn serve(
     handle: Handle<SocketAddr>,
     limits: ConnectionLimits,
 ) -> io::Result<()> {
+    configure(listener, tls, handle, limits)?
+        .serve(router.into_make_service())
+        .await
+}
+
+/// Serves `service` as [`serve`] serves a router: every connection gets a clone of it, and
+/// every request a [`Connection`] extension.
+pub async fn serve_service<S, B>(
+    listener: std::net::TcpListener,
+    tls: Option<Arc<rustls::ServerConfig>>,
+    service: S,
+    handle: Handle<SocketAddr>,
+    limits: ConnectionLimits,
+) -> io::Result<()>
+where
+    S: tower::Service<
+            Request<hyper::body::Incoming>,
+            Response = axum::http::Response<B>,
+            Error = std::convert::Infallible,
+        > + Clone
+        + Send
+        + 'static,
+    S::Future: Send + 'static,
+    B: axum::body::HttpBody + Send + 'static,
+    B::Data: Send + 'static,
+    B::Error: Into<Box<dyn std::error::Error + Send + Sync>>,
+{
+    configure(listener, tls, handle, limits)?
+        .serve(MakeClone(service))
+        .await
+}
+
+/// Makes a service per connection by cloning one.
+#[derive(Clone)]
+struct MakeClone<S>(S);
+
+impl<S: Clone, T> tower::Service<T> for MakeClone<S> {
+    type Response = S;
+    type Error = std::convert::Infallible;
+    type Future = std::future::Ready<Result<S, std::convert::Infallible>>;
+
+    fn poll_ready(&mut self, _cx: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
+        Poll::Ready(Ok(()))
+    }
+
+    fn call(&mut self, _target: T) -> Self::Future {
+        std::future::ready(Ok(self.0.clone()))
+    }
+}
+
+/// The server on `listener`: our acceptor (TLS, the connection's identity and control),
+/// HTTP/1.1 only, the header read timeout.
+fn configure(
+    listener: std::net::TcpListener,
+    tls: Option<Arc<rustls::ServerConfig>>,
+    handle: Handle<SocketAddr>,
+    limits: ConnectionLimits,
+) -> io::Result<axum_server::Server<SocketAddr, ConnectionAcceptor>> {
     listener.set_nonblocking(true)?;
     let acceptor = ConnectionAcceptor {
         tls: tls.map(TlsAcceptor::from),
@@ -167,7 +225,7 @@ pub async fn serve(
         .http1()
         .timer(TokioTimer::new())
         .header_read_timeout(limits.header_read_timeout);
-    server.serve(router.into_make_service()).await
+    Ok(server)
 }
 
 /// Performs the TLS handshake (if any), reads the client certificate, and wraps the stream and

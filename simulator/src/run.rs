@@ -13,7 +13,7 @@ use tokio::task::JoinHandle;
 use crate::admin::admin_app;
 use crate::engine::Engine;
 use crate::net::{self, ConnectionLimits};
-use crate::server::{BodyLimits, app};
+use crate::server::{BodyLimits, PdsService};
 
 /// Where and how to listen.
 #[derive(Debug, Clone)]
@@ -106,10 +106,10 @@ pub async fn start(engine: Arc<Engine>, config: ListenConfig) -> Result<Running,
     let mut tasks = Vec::new();
     let service_handle = Handle::new();
     handles.push(service_handle.clone());
-    tasks.push(tokio::spawn(net::serve(
+    tasks.push(tokio::spawn(net::serve_service(
         service_listener,
         config.tls.clone(),
-        app(Arc::clone(&engine), config.body_limits),
+        PdsService::new(Arc::clone(&engine), config.body_limits),
         service_handle,
         config.connection_limits,
     )));

@@ -6,18 +6,23 @@
 //! the bytes to the [`Engine`], waits any delay a rule asked for, and then sends the answer,
 //! drops the connection or writes garbage.
 
+use std::convert::Infallible;
+use std::future::Future;
+use std::pin::Pin;
 use std::sync::Arc;
+use std::task::{Context, Poll};
 use std::time::Duration;
 
 use axum::Extension;
 use axum::Router;
-use axum::body::Body;
+use axum::body::{Body, HttpBody};
 use axum::extract::State;
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::http::{HeaderMap, HeaderValue, Method, Request, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use bytes::{Bytes, BytesMut};
-use http_body_util::BodyExt;
+use http_body_util::{BodyExt, Either, Full};
+use tower::ServiceExt as _;
 
 use crate::engine::{Delivery, Engine, Inbound, Reply};
 use crate::journal::ClientCertificate;
@@ -63,6 +68,64 @@ pub fn app(engine: Arc<Engine>, limits: BodyLimits) -> Router {
         .with_state(ServiceState { engine, limits })
 }
 
+/// The service [`crate::run::start`] serves: `POST /smsp/pds` handled directly, everything
+/// else by [`app`]'s router (so 404 and 405 answers are the router's). The same requests get
+/// the same answers as from [`app`]; the direct path only skips the router's per-request work
+/// (route matching, boxing the request body, cloning the headers for an extractor).
+#[derive(Clone)]
+pub struct PdsService {
+    state: ServiceState,
+    router: Router,
+}
+
+impl PdsService {
+    /// The service for `engine`, with `limits` on request bodies.
+    pub fn new(engine: Arc<Engine>, limits: BodyLimits) -> PdsService {
+        PdsService {
+            router: app(Arc::clone(&engine), limits),
+            state: ServiceState { engine, limits },
+        }
+    }
+}
+
+/// What [`PdsService`] answers with: the fixed bytes of an answer, or the router's body.
+pub type PdsBody = Either<Full<Bytes>, Body>;
+
+type PdsFuture =
+    Pin<Box<dyn Future<Output = Result<axum::http::Response<PdsBody>, Infallible>> + Send>>;
+
+impl<B> tower::Service<Request<B>> for PdsService
+where
+    B: HttpBody<Data = Bytes> + Send + Unpin + 'static,
+    B::Error: std::fmt::Display + Into<axum::BoxError>,
+{
+    type Response = axum::http::Response<PdsBody>;
+    type Error = Infallible;
+    type Future = PdsFuture;
+
+    fn poll_ready(&mut self, _cx: &mut Context<'_>) -> Poll<Result<(), Infallible>> {
+        Poll::Ready(Ok(()))
+    }
+
+    fn call(&mut self, request: Request<B>) -> PdsFuture {
+        if request.method() == Method::POST && request.uri().path() == PDS_PATH {
+            let state = self.state.clone();
+            Box::pin(async move {
+                let (parts, body) = request.into_parts();
+                let connection = parts.extensions.get::<Connection>();
+                let answer = pds_request(&state, connection, &parts.headers, body).await;
+                Ok(answer.map(|b| Either::Left(Full::new(b))))
+            })
+        } else {
+            let router = self.router.clone();
+            Box::pin(async move {
+                let response = router.oneshot(request.map(Body::new)).await?;
+                Ok(response.map(Either::Right))
+            })
+        }
+    }
+}
+
 async fn not_found() -> Response {
     (
         StatusCode::NOT_FOUND,
@@ -79,6 +142,24 @@ async fn pds_endpoint(
     body: Body,
 ) -> Response {
     let connection = connection.map(|Extension(c)| c);
+    pds_request(&state, connection.as_ref(), &headers, body)
+        .await
+        .map(Body::from)
+}
+
+/// One request to the service path, from headers and body to the answer: the body is read
+/// under the size and time limits (413, 408), the engine decides, and any delay, dropped
+/// connection or garbage is carried out.
+async fn pds_request<B>(
+    state: &ServiceState,
+    connection: Option<&Connection>,
+    headers: &HeaderMap,
+    body: B,
+) -> axum::http::Response<Bytes>
+where
+    B: HttpBody<Data = Bytes> + Unpin,
+    B::Error: std::fmt::Display,
+{
     let header_text = |name: header::HeaderName| {
         headers
             .get(name)
@@ -92,11 +173,8 @@ async fn pds_endpoint(
             .get("soapaction")
             .and_then(|v| v.to_str().ok())
             .map(str::to_owned),
-        peer: connection.as_ref().map(|c| c.peer),
-        client: connection
-            .as_ref()
-            .and_then(|c| c.client.as_ref())
-            .map(certificate),
+        peer: connection.map(|c| c.peer),
+        client: connection.and_then(|c| c.client.as_ref()).map(certificate),
     };
     let engine = &state.engine;
     let declared = headers
@@ -110,16 +188,18 @@ async fn pds_endpoint(
         if declared.is_some_and(|n| n <= DRAIN_LIMIT) {
             let _ = tokio::time::timeout(
                 state.limits.read_timeout,
-                read_body(body, DRAIN_LIMIT as usize),
+                read_body(body, DRAIN_LIMIT as usize, None),
             )
             .await;
         }
         let reply = engine.refuse(inbound, 413, &too_large(state.limits.max_bytes));
-        return deliver(reply, connection.as_ref()).await;
+        return deliver(reply, connection).await;
     }
+    // The declared length sizes the buffer (within the limit), so the body is copied once.
+    let expected = declared.map(|n| n as usize);
     match tokio::time::timeout(
         state.limits.read_timeout,
-        read_body(body, state.limits.max_bytes),
+        read_body(body, state.limits.max_bytes, expected),
     )
     .await
     {
@@ -132,12 +212,12 @@ async fn pds_endpoint(
                     state.limits.read_timeout.as_secs()
                 ),
             );
-            deliver(reply, connection.as_ref()).await
+            deliver(reply, connection).await
         }
         Ok(Err(BodyError::TooLarge(partial))) => {
             inbound.body = partial;
             let reply = engine.refuse(inbound, 413, &too_large(state.limits.max_bytes));
-            deliver(reply, connection.as_ref()).await
+            deliver(reply, connection).await
         }
         Ok(Err(BodyError::Broken(e))) => {
             let reply = engine.refuse(
@@ -145,12 +225,12 @@ async fn pds_endpoint(
                 400,
                 &format!("the request body could not be read: {e}"),
             );
-            deliver(reply, connection.as_ref()).await
+            deliver(reply, connection).await
         }
         Ok(Ok(bytes)) => {
             inbound.body = bytes;
             let reply = engine.handle(inbound);
-            deliver(reply, connection.as_ref()).await
+            deliver(reply, connection).await
         }
     }
 }
@@ -164,13 +244,21 @@ fn too_large(limit: usize) -> String {
 enum BodyError {
     /// The body passed the limit; what was read is kept (up to the limit) for the journal.
     TooLarge(Bytes),
-    Broken(axum::Error),
+    Broken(String),
 }
 
-async fn read_body(mut body: Body, limit: usize) -> Result<Bytes, BodyError> {
-    let mut buf = BytesMut::new();
+async fn read_body<B>(
+    mut body: B,
+    limit: usize,
+    expected: Option<usize>,
+) -> Result<Bytes, BodyError>
+where
+    B: HttpBody<Data = Bytes> + Unpin,
+    B::Error: std::fmt::Display,
+{
+    let mut buf = BytesMut::with_capacity(expected.unwrap_or(0).min(limit));
     while let Some(frame) = body.frame().await {
-        let frame = frame.map_err(BodyError::Broken)?;
+        let frame = frame.map_err(|e| BodyError::Broken(e.to_string()))?;
         if let Ok(data) = frame.into_data() {
             if buf.len() + data.len() > limit {
                 let room = limit - buf.len();
@@ -183,7 +271,7 @@ async fn read_body(mut body: Body, limit: usize) -> Result<Bytes, BodyError> {
     Ok(buf.freeze())
 }
 
-async fn deliver(reply: Reply, connection: Option<&Connection>) -> Response {
+async fn deliver(reply: Reply, connection: Option<&Connection>) -> axum::http::Response<Bytes> {
     if let Some(delay) = reply.delay {
         tokio::time::sleep(delay).await;
     }
@@ -195,11 +283,15 @@ async fn deliver(reply: Reply, connection: Option<&Connection>) -> Response {
             body,
         } => {
             let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-            let mut response = (status, body).into_response();
-            if let Ok(ct) = HeaderValue::from_str(&content_type) {
-                response.headers_mut().insert(header::CONTENT_TYPE, ct);
-            }
-            response.headers_mut().insert("x-smsp-exchange", exchange);
+            let mut response = axum::http::Response::new(body);
+            *response.status_mut() = status;
+            let headers = response.headers_mut();
+            // A content type that is not a valid header value is sent as bytes, as axum sends
+            // any bytes it is given.
+            let ct = HeaderValue::from_str(&content_type)
+                .unwrap_or(HeaderValue::from_static("application/octet-stream"));
+            headers.insert(header::CONTENT_TYPE, ct);
+            headers.insert("x-smsp-exchange", exchange);
             response
         }
         Delivery::Drop => {
@@ -220,8 +312,9 @@ async fn deliver(reply: Reply, connection: Option<&Connection>) -> Response {
 /// The response returned alongside a network-level misbehaviour. On a real connection it is
 /// never sent (the connection control replaces it); without one (tests calling the router
 /// directly) it says what would have happened.
-fn network_placeholder(what: &'static str, exchange: HeaderValue) -> Response {
-    let mut response = (StatusCode::INTERNAL_SERVER_ERROR, Body::empty()).into_response();
+fn network_placeholder(what: &'static str, exchange: HeaderValue) -> axum::http::Response<Bytes> {
+    let mut response = axum::http::Response::new(Bytes::new());
+    *response.status_mut() = StatusCode::INTERNAL_SERVER_ERROR;
     response
         .headers_mut()
         .insert("x-smsp-network", HeaderValue::from_static(what));
