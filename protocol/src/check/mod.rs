@@ -365,6 +365,7 @@ fn run(envelope: &Envelope, notes: Option<&ParseNotes>, cx: &CheckContext) -> Ve
         envelope,
         notes,
         cx,
+        times: std::cell::OnceCell::new(),
     };
     let mut out = Vec::new();
     for rule in RULES.iter().filter(|r| r.scope.covers(direction)) {
@@ -385,6 +386,8 @@ struct Subject<'a> {
     envelope: &'a Envelope,
     notes: Option<&'a ParseNotes>,
     cx: &'a CheckContext<'a>,
+    /// wsu:Created and wsu:Expires, parsed on first use.
+    times: std::cell::OnceCell<(Option<text::XsDateTime>, Option<text::XsDateTime>)>,
 }
 
 impl<'a> Subject<'a> {

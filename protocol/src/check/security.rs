@@ -16,13 +16,16 @@ fn timestamp<'a>(s: &Subject<'a>) -> Option<&'a Timestamp> {
     s.envelope.header.security.as_ref()?.timestamp.as_ref()
 }
 
-/// Created and Expires, each parsed when present and well-formed.
+/// Created and Expires, each parsed when present and well-formed (once per message: several
+/// rules compare them).
 fn times(s: &Subject) -> (Option<XsDateTime>, Option<XsDateTime>) {
-    let Some(t) = timestamp(s) else {
-        return (None, None);
-    };
-    let parse = |v: &Option<String>| v.as_deref().and_then(|v| parse_xs_datetime(v).ok());
-    (parse(&t.created), parse(&t.expires))
+    *s.times.get_or_init(|| {
+        let Some(t) = timestamp(s) else {
+            return (None, None);
+        };
+        let parse = |v: &Option<String>| v.as_deref().and_then(|v| parse_xs_datetime(v).ok());
+        (parse(&t.created), parse(&t.expires))
+    })
 }
 
 /// wsse.timestamp.present.

@@ -19,9 +19,9 @@ pub(crate) fn decode<'a>(
         });
     }
     let declared = declared_encoding(bytes);
-    let label = declared.as_deref().or(charset).unwrap_or("UTF-8");
-    match normalise_label(label).as_str() {
-        "utf-8" | "utf8" | "us-ascii" | "ascii" => match std::str::from_utf8(bytes) {
+    let label = declared.or(charset).unwrap_or("UTF-8");
+    match normalise_label(label) {
+        Label::Utf8 => match std::str::from_utf8(bytes) {
             Ok(s) => Ok(Cow::Borrowed(s)),
             Err(e) => {
                 let offset = e.valid_up_to();
@@ -33,22 +33,46 @@ pub(crate) fn decode<'a>(
                 })
             }
         },
-        "iso-8859-1" | "latin1" | "latin-1" | "iso8859-1" | "iso_8859-1" | "l1" => {
+        Label::Latin1 => {
             // Every byte is the code point of the same value, so this cannot fail.
             Ok(Cow::Owned(bytes.iter().map(|&b| char::from(b)).collect()))
         }
-        _ => Err(ParseError::UnsupportedEncoding {
+        Label::Other => Err(ParseError::UnsupportedEncoding {
             encoding: label.to_owned(),
         }),
     }
 }
 
-fn normalise_label(label: &str) -> String {
-    label.trim().trim_matches(['"', '\'']).to_ascii_lowercase()
+/// The encodings we read.
+enum Label {
+    Utf8,
+    Latin1,
+    Other,
+}
+
+/// Which encoding a label (XML declaration or HTTP charset) names, ignoring case, spaces and
+/// quotes.
+fn normalise_label(label: &str) -> Label {
+    let label = label.trim().trim_matches(['"', '\'']);
+    let is = |names: &[&str]| names.iter().any(|n| label.eq_ignore_ascii_case(n));
+    if is(&["utf-8", "utf8", "us-ascii", "ascii"]) {
+        Label::Utf8
+    } else if is(&[
+        "iso-8859-1",
+        "latin1",
+        "latin-1",
+        "iso8859-1",
+        "iso_8859-1",
+        "l1",
+    ]) {
+        Label::Latin1
+    } else {
+        Label::Other
+    }
 }
 
 /// The `encoding` pseudo-attribute of an XML declaration at the very start, if any.
-fn declared_encoding(bytes: &[u8]) -> Option<String> {
+fn declared_encoding(bytes: &[u8]) -> Option<&str> {
     let head = &bytes[..bytes.len().min(256)];
     if !head.starts_with(b"<?xml") {
         return None;
@@ -63,7 +87,7 @@ fn declared_encoding(bytes: &[u8]) -> Option<String> {
     let quote = rest.chars().next().filter(|c| *c == '"' || *c == '\'')?;
     let value = &rest[1..];
     let close = value.find(quote)?;
-    Some(value[..close].to_owned())
+    Some(&value[..close])
 }
 
 /// 1-based line and column of a byte offset.

@@ -1,52 +1,47 @@
 //! Escaping for XML output. Text escapes `&`, `<`, `>`; attribute values also escape quotes
 //! and the whitespace characters that attribute-value normalisation would otherwise eat.
 
-/// Whether a byte is escaped in element content (`&`, `<`, `>`, CR).
-const fn text_special(b: u8) -> bool {
-    matches!(b, b'&' | b'<' | b'>' | b'\r')
-}
+/// Escaped in element content (`&`, `<`, `>`, CR).
+const TEXT: u8 = 1;
+/// Escaped in a double-quoted attribute value (those, and `"`, LF, tab).
+const ATTR: u8 = 2;
 
-/// Whether a byte is escaped in a double-quoted attribute value (also `"`, LF and tab).
-const fn attr_special(b: u8) -> bool {
-    matches!(b, b'&' | b'<' | b'>' | b'\r' | b'"' | b'\n' | b'\t')
-}
+/// Which bytes need escaping where: a table lookup per byte.
+const SPECIAL: [u8; 256] = {
+    let mut t = [0u8; 256];
+    t[b'&' as usize] = TEXT | ATTR;
+    t[b'<' as usize] = TEXT | ATTR;
+    t[b'>' as usize] = TEXT | ATTR;
+    t[b'\r' as usize] = TEXT | ATTR;
+    t[b'"' as usize] = ATTR;
+    t[b'\n' as usize] = ATTR;
+    t[b'\t' as usize] = ATTR;
+    t
+};
 
 /// Appends `s` escaped for element content.
 pub(crate) fn push_text(out: &mut String, s: &str) {
-    push_escaped(out, s, text_special);
+    push_escaped(out, s, TEXT);
 }
 
 /// Appends `s` escaped for a double-quoted attribute value.
 pub(crate) fn push_attr(out: &mut String, s: &str) {
-    push_escaped(out, s, attr_special);
+    push_escaped(out, s, ATTR);
 }
 
-/// Whether any byte is special. Tested sixteen bytes at a time without branching inside a
-/// block, which the compiler turns into vector instructions: most values need no escaping,
-/// and this is how they are found out quickly.
-fn any_special(bytes: &[u8], special: impl Fn(u8) -> bool + Copy) -> bool {
-    let mut blocks = bytes.chunks_exact(16);
-    for block in &mut blocks {
-        if block.iter().fold(false, |any, &b| any | special(b)) {
-            return true;
-        }
-    }
-    blocks.remainder().iter().any(|&b| special(b))
-}
-
-/// Appends `s`, replacing each special character with its reference. Runs of ordinary
-/// characters are copied whole: most values need no escaping at all. Every special character
-/// is ASCII, so scanning bytes finds them without decoding UTF-8, and every split falls on a
-/// character boundary.
-fn push_escaped(out: &mut String, s: &str, special: impl Fn(u8) -> bool + Copy) {
+/// Appends `s`, replacing each special character (of class `class`) with its reference. Runs
+/// of ordinary characters are copied whole: most values need no escaping at all. Every special
+/// character is ASCII, so scanning bytes finds them without decoding UTF-8, and every split
+/// falls on a character boundary.
+fn push_escaped(out: &mut String, s: &str, class: u8) {
     let bytes = s.as_bytes();
-    if !any_special(bytes, special) {
+    let Some(first) = bytes.iter().position(|&b| SPECIAL[b as usize] & class != 0) else {
         out.push_str(s);
         return;
-    }
+    };
     let mut from = 0;
-    for (at, &b) in bytes.iter().enumerate() {
-        if !special(b) {
+    for (at, &b) in bytes.iter().enumerate().skip(first) {
+        if SPECIAL[b as usize] & class == 0 {
             continue;
         }
         out.push_str(&s[from..at]);
