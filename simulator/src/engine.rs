@@ -373,13 +373,19 @@ impl Engine {
         let envelope = &parsed.envelope;
         let consequence = check::consequence_of(findings);
         let operation = envelope.operation();
-        let facts = facts(envelope, operation, inbound);
 
         // 3. Rules. A rule that answers with a response code yields to a required fault.
+        // (The facts rules match on are gathered only when there are rules.)
         let checker_faults = consequence.is_fault();
-        let fired = world.rules.fire(&facts, |action| {
-            !(checker_faults && answers_with_code(action))
-        });
+        let fired = if world.rules.is_empty() {
+            None
+        } else {
+            world
+                .rules
+                .fire(&facts(envelope, operation, inbound), |action| {
+                    !(checker_faults && answers_with_code(action))
+                })
+        };
         let mut delay = None;
         if let Some(fired) = fired {
             entry.rule = Some(fired.origin.to_owned());
