@@ -29,6 +29,7 @@
 use std::collections::{HashMap, HashSet};
 use std::fmt;
 use std::fs;
+use std::hash::BuildHasherDefault;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
@@ -38,6 +39,7 @@ use smsp_response_codes::{ResponseCodeTable, Service};
 
 use super::model::{Action, Patient, Rule, ScenarioFile};
 use super::{LoadedRule, ResolvedOptions, Scenario, Source};
+use crate::store::MixHasher;
 
 /// The largest scenario file read, in bytes. A 700-patient file is about 300 KB; the cap only
 /// stops a mistaken or hostile path from exhausting memory (the YAML events of a file take
@@ -619,7 +621,8 @@ struct Checker<'a> {
     complete: bool,
     errors: Vec<ScenarioError>,
     /// Patients by number, the first holder of each.
-    by_number: HashMap<&'a str, PatientRef<'a>>,
+    /// (A cheap hash: a million numbers go in, and they come from the user's own files.)
+    by_number: HashMap<&'a str, PatientRef<'a>, BuildHasherDefault<MixHasher>>,
 }
 
 impl<'a> Checker<'a> {
@@ -629,7 +632,7 @@ impl<'a> Checker<'a> {
             codes,
             complete,
             errors: Vec::new(),
-            by_number: HashMap::new(),
+            by_number: HashMap::default(),
         }
     }
 
