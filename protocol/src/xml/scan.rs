@@ -47,6 +47,8 @@ pub(crate) enum Token<'a> {
 pub(crate) struct RawAttr<'a> {
     pub(crate) name: &'a str,
     pub(crate) value: &'a str,
+    /// The value holds nothing to normalise (no reference, no tab or line end).
+    pub(crate) plain: bool,
 }
 
 /// Reads tokens from a document.
@@ -66,6 +68,10 @@ const NAME: u8 = 2;
 const NAME_START: u8 = 4;
 /// Ends a name inside a tag.
 const NAME_END: u8 = 8;
+/// Stops the scan of an attribute value: a quote, or `<` (never allowed in one).
+const VALUE_STOP: u8 = 16;
+/// Makes an attribute value need normalising: a reference, or white space other than a space.
+const VALUE_SPECIAL: u8 = 32;
 
 const CLASSES: [u8; 256] = {
     let mut t = [0u8; 256];
@@ -85,34 +91,17 @@ const CLASSES: [u8; 256] = {
         if c.is_ascii_digit() || c == b'-' || c == b'.' {
             class |= NAME;
         }
+        if matches!(c, b'"' | b'\'' | b'<') {
+            class |= VALUE_STOP;
+        }
+        if matches!(c, b'&' | b'\t' | b'\r' | b'\n') {
+            class |= VALUE_SPECIAL;
+        }
         t[b] = class;
         b += 1;
     }
     t
 };
-
-/// Whether `name` can be an XML name (or a qualified name: `prefix:local`). Lenient where
-/// the specification is intricate (it accepts any non-ASCII character), strict about the
-/// ASCII punctuation no name can hold and about colons (at most one, with something on each
-/// side).
-fn is_name(name: &str) -> bool {
-    let bytes = name.as_bytes();
-    let Some(&first) = bytes.first() else {
-        return false;
-    };
-    // One branch-free pass: the classes every byte shares, and the number of colons.
-    let (shared, colons) = bytes.iter().fold((NAME, 0u32), |(shared, colons), &b| {
-        (shared & CLASSES[b as usize], colons + u32::from(b == b':'))
-    });
-    if CLASSES[first as usize] & NAME_START == 0 || shared & NAME == 0 {
-        return false;
-    }
-    match colons {
-        0 => true,
-        1 => bytes[0] != b':' && bytes[bytes.len() - 1] != b':',
-        _ => false,
-    }
-}
 
 /// The character a reference's name (between `&` and `;`) stands for: a character reference
 /// (`#10`, `#x0A`) or one of the five predefined entities.
@@ -395,23 +384,48 @@ impl<'a> Scanner<'a> {
         }
     }
 
-    /// A name starting at the current position, up to white space, `/`, `>` or `=`.
-    fn name(&mut self) -> &'a str {
+    /// A name starting at the current position, up to white space, `/`, `>` or `=`, and
+    /// whether it is a valid (qualified) name, checked in the same pass: lenient where the
+    /// specification is intricate (any non-ASCII character is accepted), strict about the ASCII
+    /// punctuation no name can hold and about colons (at most one, with something on each
+    /// side).
+    fn name(&mut self) -> (&'a str, bool) {
         let start = self.pos;
         let rest = &self.bytes()[start..];
-        let n = rest
-            .iter()
-            .position(|&b| CLASSES[b as usize] & NAME_END != 0)
-            .unwrap_or(rest.len());
+        let mut shared = NAME;
+        let mut colons = 0u32;
+        let mut n = 0;
+        while let Some(&b) = rest.get(n) {
+            let class = CLASSES[b as usize];
+            if class & NAME_END != 0 {
+                break;
+            }
+            shared &= class;
+            colons += u32::from(b == b':');
+            n += 1;
+        }
         self.pos = start + n;
-        &self.input[start..self.pos]
+        let name = &rest[..n];
+        let valid = match name.first() {
+            None => false,
+            Some(&first) => {
+                CLASSES[first as usize] & NAME_START != 0
+                    && shared & NAME != 0
+                    && match colons {
+                        0 => true,
+                        1 => name[0] != b':' && name[n - 1] != b':',
+                        _ => false,
+                    }
+            }
+        };
+        (&self.input[start..self.pos], valid)
     }
 
     fn end_tag(&mut self) -> Result<Token<'a>, ParseError> {
         let start = self.pos;
         self.pos += 2;
-        let name = self.name();
-        if !is_name(name) {
+        let (name, valid) = self.name();
+        if !valid {
             return Err(self.malformed(start, format!("invalid end tag name {name:?}")));
         }
         self.skip_spaces();
@@ -432,8 +446,8 @@ impl<'a> Scanner<'a> {
         let start = self.pos;
         attrs.clear();
         self.pos += 1;
-        let name = self.name();
-        if !is_name(name) {
+        let (name, valid) = self.name();
+        if !valid {
             return Err(self.malformed(start, format!("invalid element name {name:?}")));
         }
         let unclosed = |s: &Self| s.malformed(start, format!("unclosed tag <{name}"));
@@ -465,8 +479,8 @@ impl<'a> Scanner<'a> {
                 Some(_) => {}
             }
             let key_at = self.pos;
-            let key = self.name();
-            if !is_name(key) {
+            let (key, valid) = self.name();
+            if !valid {
                 return Err(self.malformed(key_at, format!("invalid attribute name {key:?}")));
             }
             self.skip_spaces();
@@ -489,18 +503,34 @@ impl<'a> Scanner<'a> {
                 }
             };
             let value_start = self.pos + 1;
-            let Some(len) = self.bytes()[value_start..]
-                .iter()
-                .position(|&b| b == quote || b == b'<')
-            else {
-                return Err(unclosed(self));
-            };
-            if self.bytes()[value_start + len] == b'<' {
-                return Err(self.malformed(key_at, format!("attribute {key}'s value holds <")));
+            let rest = &self.bytes()[value_start..];
+            let mut len = 0;
+            let mut seen = 0u8;
+            loop {
+                let Some(&b) = rest.get(len) else {
+                    return Err(unclosed(self));
+                };
+                let class = CLASSES[b as usize];
+                seen |= class;
+                if class & VALUE_STOP != 0 {
+                    if b == quote {
+                        break;
+                    }
+                    if b == b'<' {
+                        return Err(
+                            self.malformed(key_at, format!("attribute {key}'s value holds <"))
+                        );
+                    }
+                }
+                len += 1;
             }
             let value = &self.input[value_start..value_start + len];
             self.pos = value_start + len + 1;
-            attrs.push(RawAttr { name: key, value });
+            attrs.push(RawAttr {
+                name: key,
+                value,
+                plain: seen & VALUE_SPECIAL == 0,
+            });
         }
     }
 }

@@ -491,7 +491,11 @@ impl<'a> Builder<'_, 'a> {
                 ));
             }
             let (prefix, local) = split_name(a.name);
-            let value = attribute_value(a.value).map_err(|e| scanner.place(e, at))?;
+            let value = if a.plain {
+                Cow::Borrowed(a.value)
+            } else {
+                attribute_value(a.value).map_err(|e| scanner.place(e, at))?
+            };
             self.prefixes.push(prefix);
             self.doc.attrs.push(Attr {
                 ns: "",
