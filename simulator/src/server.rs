@@ -32,6 +32,9 @@ use crate::tls::ClientIdentity;
 /// The path of the PDS mini service, as on NHS Digital's SMSP (SPEC.md §1.2).
 pub const PDS_PATH: &str = "/smsp/pds";
 
+/// The most a body buffer is sized in advance from Content-Length; larger bodies grow it.
+const PRESIZE_LIMIT: usize = 64 * 1024;
+
 /// Oversized bodies up to this size are read and discarded before the 413 is sent.
 const DRAIN_LIMIT: u64 = 16 * 1024 * 1024;
 
@@ -195,7 +198,7 @@ where
         let reply = engine.refuse(inbound, 413, &too_large(state.limits.max_bytes));
         return deliver(reply, connection).await;
     }
-    // The declared length sizes the buffer (within the limit), so the body is copied once.
+    // The declared length sizes the buffer, so a usual body is copied once.
     let expected = declared.map(|n| n as usize);
     match tokio::time::timeout(
         state.limits.read_timeout,
@@ -256,7 +259,9 @@ where
     B: HttpBody<Data = Bytes> + Unpin,
     B::Error: std::fmt::Display,
 {
-    let mut buf = BytesMut::with_capacity(expected.unwrap_or(0).min(limit));
+    // Sized by the declared length up to a modest cap, so that a client declaring a large body
+    // and sending none holds no large buffer.
+    let mut buf = BytesMut::with_capacity(expected.unwrap_or(0).min(limit).min(PRESIZE_LIMIT));
     while let Some(frame) = body.frame().await {
         let frame = frame.map_err(|e| BodyError::Broken(e.to_string()))?;
         if let Ok(data) = frame.into_data() {
