@@ -27,7 +27,9 @@ use smsp_protocol::{
 use smsp_response_codes::ResponseCodeTable;
 use smsp_simulator::engine::{Delivery, Engine, EngineConfig, Inbound};
 use smsp_simulator::journal::{DEFAULT_CAPACITY, Journal};
-use smsp_simulator::scenario::generate::{generate_yaml, sample_queries};
+use smsp_simulator::scenario::generate::{
+    DEFAULT_PATIENTS_PER_FILE, generate_yaml, generate_yaml_parts, sample_queries,
+};
 use smsp_simulator::scenario::load;
 
 fn main() -> Result<(), Box<dyn Error>> {
@@ -44,11 +46,20 @@ fn main() -> Result<(), Box<dyn Error>> {
     let requests: usize = args.get(2).map_or(Ok(20_000), |a| a.parse())?;
     let capacity: usize = args.get(3).map_or(Ok(DEFAULT_CAPACITY), |a| a.parse())?;
 
-    let text = generate_yaml(patients, 1);
+    // One text per 100,000 patients, as generate_scenario writes a large scenario's folder
+    // (a scenario file may be at most 64 MiB).
+    let texts: Vec<(PathBuf, String)> = if patients <= DEFAULT_PATIENTS_PER_FILE {
+        vec![(PathBuf::from("generated.yaml"), generate_yaml(patients, 1))]
+    } else {
+        generate_yaml_parts(patients, 1, DEFAULT_PATIENTS_PER_FILE)
+            .enumerate()
+            .map(|(i, text)| (PathBuf::from(format!("part-{:04}.yaml", i + 1)), text))
+            .collect()
+    };
     let codes = ResponseCodeTable::embedded();
     let started = Instant::now();
-    let scenario = load::load_texts(&[(PathBuf::from("generated.yaml"), text)], &codes)
-        .map_err(|e| e.to_string())?;
+    let scenario = load::load_texts(&texts, &codes).map_err(|e| e.to_string())?;
+    drop(texts);
     let file = smsp_simulator::scenario::generate::generate(patients, 1);
     let samples = sample_queries(&file, 64);
     drop(file);

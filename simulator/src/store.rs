@@ -22,9 +22,65 @@ pub struct PatientStore {
     by_nhs_number: HashMap<u64, u32, BuildHasherDefault<MixHasher>>,
     /// Numbers of any other length (old-style numbers), as written.
     other_numbers: HashMap<String, u32>,
-    /// (date of birth as held, encoded by [`date_key`]; patient), sorted: by date in text
-    /// order, then in scenario order.
-    by_birth_date: Vec<(u64, u32)>,
+    /// Every patient by date of birth, sorted: by date in text order, then in scenario order.
+    by_birth_date: Vec<DateEntry>,
+}
+
+/// One patient in the date-of-birth index, with what a trace can rule it out by without
+/// reading the record (a million patients put a few dozen on each date, scattered in memory).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+struct DateEntry {
+    /// The date of birth as held, encoded by [`date_key`].
+    key: u64,
+    /// The patient's place in the store.
+    patient: u32,
+    /// See [`fingerprint`].
+    fingerprint: u32,
+}
+
+/// Gender (two bits), whether the patient has earlier names (one bit) and a hash of the
+/// current family name with ASCII letters upper-cased (29 bits).
+fn fingerprint(p: &Patient) -> u32 {
+    let gender = gender_bits(p.gender.code()).unwrap_or(0);
+    let earlier = u32::from(!p.previous_names.is_empty());
+    (gender << 30) | (earlier << 29) | family_hash(&p.name.family)
+}
+
+/// The two bits standing for a gender code; `None` for any other code.
+fn gender_bits(code: &str) -> Option<u32> {
+    match code {
+        "0" => Some(0),
+        "1" => Some(1),
+        "2" => Some(2),
+        "9" => Some(3),
+        _ => None,
+    }
+}
+
+/// A 29-bit hash of a family name with ASCII letters upper-cased: names equal ignoring ASCII
+/// case (as traces compare them) hash alike.
+fn family_hash(family: &str) -> u32 {
+    let mut h = MixHasher::default();
+    for chunk in family.as_bytes().chunks(8) {
+        let mut w = [0u8; 8];
+        for (d, s) in w.iter_mut().zip(chunk) {
+            *d = s.to_ascii_uppercase();
+        }
+        h.write_u64(u64::from_le_bytes(w));
+    }
+    h.write_u64(family.len() as u64);
+    (h.finish() & 0x1FFF_FFFF) as u32
+}
+
+/// What a trace asks for that the date index can check: the gender code and the family name
+/// (exact, no wildcard), each as sent and trimmed.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct TraceFilter<'q> {
+    /// The gender code; a record of another gender cannot match.
+    pub gender: Option<&'q str>,
+    /// The family name, when it has no `*`; a record with no earlier names whose family name
+    /// differs (ignoring ASCII case) cannot match.
+    pub family: Option<&'q str>,
 }
 
 /// Most digits a date held can have (YYYYMMDDHHMMSS).
@@ -115,7 +171,11 @@ impl PatientStore {
             }
             // Dates held are 4 to 14 digits (the loader refuses anything else).
             if let Some(key) = date_key(p.birth_date.as_str()) {
-                by_birth_date.push((key, i));
+                by_birth_date.push(DateEntry {
+                    key,
+                    patient: i,
+                    fingerprint: fingerprint(p),
+                });
             }
         }
         by_birth_date.sort_unstable();
@@ -152,19 +212,17 @@ impl PatientStore {
     }
 
     /// The index entries whose keys lie in `from..to`.
-    fn dates_in(&self, from: u64, to: u64) -> &[(u64, u32)] {
-        let start = self.by_birth_date.partition_point(|&(k, _)| k < from);
-        let end = start + self.by_birth_date[start..].partition_point(|&(k, _)| k < to);
+    fn dates_in(&self, from: u64, to: u64) -> &[DateEntry] {
+        let start = self.by_birth_date.partition_point(|e| e.key < from);
+        let end = start + self.by_birth_date[start..].partition_point(|e| e.key < to);
         &self.by_birth_date[start..end]
     }
 
-    /// Patients whose date of birth agrees with `date` (digits, as a request sends it): those
-    /// whose date starts with it (a partial date in the request, or a time in the record), and
-    /// those held at a lower precision that `date` starts with (a record with only a year).
-    pub fn by_birth_date<'s, 'd>(
+    /// The index entries agreeing with `date` (see [`PatientStore::by_birth_date`]).
+    fn date_entries<'s, 'd>(
         &'s self,
         date: &'d str,
-    ) -> impl Iterator<Item = &'s Patient> + use<'s, 'd> {
+    ) -> impl Iterator<Item = &'s DateEntry> + use<'s, 'd> {
         // Held dates are digits only, so a date with anything else begins none of them.
         let longer = match date_key(date) {
             Some(key) => self.dates_in(key, key + prefix_span(date.len())),
@@ -176,10 +234,46 @@ impl PatientStore {
             .filter_map(move |n| date.get(..n))
             .filter_map(date_key)
             .flat_map(move |key| self.dates_in(key, key + 1));
-        longer
-            .iter()
-            .chain(shorter)
-            .filter_map(move |&(_, i)| self.patients.get(i as usize))
+        longer.iter().chain(shorter)
+    }
+
+    /// Patients whose date of birth agrees with `date` (digits, as a request sends it): those
+    /// whose date starts with it (a partial date in the request, or a time in the record), and
+    /// those held at a lower precision that `date` starts with (a record with only a year).
+    pub fn by_birth_date<'s, 'd>(
+        &'s self,
+        date: &'d str,
+    ) -> impl Iterator<Item = &'s Patient> + use<'s, 'd> {
+        self.date_entries(date)
+            .filter_map(move |e| self.patients.get(e.patient as usize))
+    }
+
+    /// [`PatientStore::by_birth_date`] without the records `filter` rules out: those of
+    /// another gender, and those whose only family name differs from an exact one asked for.
+    /// Every record left out would fail the trace; the others still have to be matched.
+    pub fn trace_candidates<'s, 'd>(
+        &'s self,
+        date: &'d str,
+        filter: TraceFilter<'d>,
+    ) -> impl Iterator<Item = &'s Patient> + use<'s, 'd> {
+        // `None` inside: a gender code no record can have.
+        let gender = filter.gender.map(gender_bits);
+        let family = filter.family.map(family_hash);
+        self.date_entries(date)
+            .filter(move |e| {
+                let f = e.fingerprint;
+                let gender_ok = match gender {
+                    None => true,
+                    Some(None) => false,
+                    Some(Some(bits)) => f >> 30 == bits,
+                };
+                let family_ok = match family {
+                    None => true,
+                    Some(hash) => f & (1 << 29) != 0 || f & 0x1FFF_FFFF == hash,
+                };
+                gender_ok && family_ok
+            })
+            .filter_map(move |e| self.patients.get(e.patient as usize))
     }
 
     /// The record a superseded number leads to: follows `superseded_by` to the end of the
@@ -329,6 +423,74 @@ mod tests {
                 Some(&p.nhs_number)
             );
         }
+    }
+
+    #[test]
+    fn the_trace_filter_sets_aside_only_records_that_cannot_match() {
+        use smsp_protocol::{CodedValue, Parameter, PersonName, QueryParam, TraceQuery, ns};
+        let mut file = crate::scenario::generate::generate(4000, 11);
+        // Earlier names for some, so that a record matching only by one is kept.
+        for (i, p) in file.patients.iter_mut().enumerate().step_by(7) {
+            p.previous_names.push(crate::scenario::model::Name {
+                family: format!("EARLIER{}", i % 5),
+                ..Default::default()
+            });
+        }
+        let patients = file.patients.clone();
+        let s = PatientStore::new(file.patients);
+        let query = |dob: &str, gender: Option<&str>, family: Option<&str>| TraceQuery {
+            date_of_birth: Some(QueryParam::new(Parameter::DateOfBirth, dob.to_owned())),
+            gender: gender
+                .map(|g| QueryParam::new(Parameter::Gender, CodedValue::new(g, ns::OID_GENDER))),
+            name: family.map(|f| {
+                QueryParam::new(
+                    Parameter::Name,
+                    PersonName {
+                        family: Some(f.to_owned()),
+                        ..PersonName::default()
+                    },
+                )
+            }),
+            ..TraceQuery::default()
+        };
+        let mut checked = 0;
+        for p in patients.iter().step_by(13) {
+            let year = &p.birth_date.as_str()[..4];
+            let family = p.name.family.clone();
+            let lower = family.to_ascii_lowercase();
+            let wild = format!("{}*", &family[..2.min(family.len())]);
+            for dob in [year, p.birth_date.as_str()] {
+                for gender in [None, Some(p.gender.code()), Some("9"), Some("x")] {
+                    for fam in [
+                        None,
+                        Some(family.as_str()),
+                        Some(lower.as_str()),
+                        Some(" EARLIER2 "),
+                        Some(wild.as_str()),
+                        Some("NOBODY"),
+                    ] {
+                        let q = query(dob, gender, fam);
+                        let filter = TraceFilter {
+                            gender: q.gender.as_ref().map(|g| g.value.code.trim()),
+                            family: fam.map(str::trim).filter(|f| !f.contains('*')),
+                        };
+                        let all: Vec<&str> = s
+                            .by_birth_date(dob)
+                            .filter(|c| crate::pds::matching::trace_matches(&q, c))
+                            .map(|c| c.nhs_number.as_str())
+                            .collect();
+                        let kept: Vec<&str> = s
+                            .trace_candidates(dob, filter)
+                            .filter(|c| crate::pds::matching::trace_matches(&q, c))
+                            .map(|c| c.nhs_number.as_str())
+                            .collect();
+                        assert_eq!(kept, all, "{dob} {gender:?} {fam:?}");
+                        checked += all.len();
+                    }
+                }
+            }
+        }
+        assert!(checked > 1000, "the queries find records ({checked})");
     }
 
     #[test]

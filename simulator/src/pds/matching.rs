@@ -11,7 +11,7 @@ use smsp_protocol::{PersonName, TraceQuery};
 
 use crate::scenario::Patient;
 use crate::scenario::model::Name;
-use crate::store::PatientStore;
+use crate::store::{PatientStore, TraceFilter};
 use crate::text::{glob_matches, normalise_postcode};
 
 /// The result of a cross-check by NHS number.
@@ -121,9 +121,20 @@ pub fn trace<'a>(query: &TraceQuery, store: &'a PatientStore) -> Trace<'a> {
     if dob.is_empty() {
         return Trace::None;
     }
+    // The store sets aside records of another gender or (exactly) another family name
+    // without reading them; trace_matches still judges every candidate it gives.
+    let filter = TraceFilter {
+        gender: query.gender.as_ref().map(|g| g.value.code.trim()),
+        family: query
+            .name
+            .as_ref()
+            .and_then(|n| n.value.family.as_deref())
+            .map(str::trim)
+            .filter(|f| !f.is_empty() && !f.contains('*')),
+    };
     // (current record, matched itself, a superseded record that led to it)
     let mut current: Vec<(&Patient, bool, Option<&Patient>)> = Vec::new();
-    for candidate in store.by_birth_date(dob) {
+    for candidate in store.trace_candidates(dob, filter) {
         if !trace_matches(query, candidate) {
             continue;
         }
