@@ -59,22 +59,28 @@ pub(crate) struct Scanner<'a> {
     token_start: usize,
 }
 
-/// Byte classes, looked up rather than compared: names are scanned a byte at a time.
-const SPACE: u8 = 1;
+/// Byte classes, looked up rather than compared.
+const SPACE: u16 = 1;
 /// May appear in a name (any non-ASCII byte does: the specification's ranges are intricate
 /// and every character a sender means as a name is in them).
-const NAME: u8 = 2;
+const NAME: u16 = 2;
 /// May begin a name.
-const NAME_START: u8 = 4;
+const NAME_START: u16 = 4;
 /// Ends a name inside a tag.
-const NAME_END: u8 = 8;
+const NAME_END: u16 = 8;
 /// Stops the scan of an attribute value: a quote, or `<` (never allowed in one).
-const VALUE_STOP: u8 = 16;
+const VALUE_STOP: u16 = 16;
 /// Makes an attribute value need normalising: a reference, or white space other than a space.
-const VALUE_SPECIAL: u8 = 32;
+const VALUE_SPECIAL: u16 = 32;
+/// May appear in a name and is not `:` (the colon is counted, so it leaves the fast run).
+const NAME_PLAIN: u16 = 64;
+/// Neither stops an attribute value nor needs normalising.
+const VALUE_PLAIN: u16 = 128;
+/// Neither `<` nor `&`: part of a run of character data.
+const TEXT_PLAIN: u16 = 256;
 
-const CLASSES: [u8; 256] = {
-    let mut t = [0u8; 256];
+const CLASSES: [u16; 256] = {
+    let mut t = [0u16; 256];
     let mut b = 0;
     while b < 256 {
         let c = b as u8;
@@ -91,17 +97,48 @@ const CLASSES: [u8; 256] = {
         if c.is_ascii_digit() || c == b'-' || c == b'.' {
             class |= NAME;
         }
+        if class & NAME != 0 && c != b':' {
+            class |= NAME_PLAIN;
+        }
         if matches!(c, b'"' | b'\'' | b'<') {
             class |= VALUE_STOP;
         }
         if matches!(c, b'&' | b'\t' | b'\r' | b'\n') {
             class |= VALUE_SPECIAL;
         }
+        if class & (VALUE_STOP | VALUE_SPECIAL) == 0 {
+            class |= VALUE_PLAIN;
+        }
+        if c != b'<' && c != b'&' {
+            class |= TEXT_PLAIN;
+        }
         t[b] = class;
         b += 1;
     }
     t
 };
+
+/// The length of the run at the start of `bytes` whose every byte has `class`. Four bytes are
+/// looked up per test, which makes the runs that fill a document (names, attribute values,
+/// text) cost about half as much as a test per byte; the last few go one at a time.
+fn run_of(bytes: &[u8], class: u16) -> usize {
+    let mut n = 0;
+    for quad in bytes.chunks_exact(4) {
+        let all = CLASSES[quad[0] as usize]
+            & CLASSES[quad[1] as usize]
+            & CLASSES[quad[2] as usize]
+            & CLASSES[quad[3] as usize];
+        if all & class == 0 {
+            break;
+        }
+        n += 4;
+    }
+    let rest = &bytes[n..];
+    n + rest
+        .iter()
+        .position(|&b| CLASSES[b as usize] & class == 0)
+        .unwrap_or(rest.len())
+}
 
 /// The character a reference's name (between `&` and `;`) stands for: a character reference
 /// (`#10`, `#x0A`) or one of the five predefined entities.
@@ -281,10 +318,13 @@ impl<'a> Scanner<'a> {
         n > 0
     }
 
-    /// The next token. A start tag's attributes replace the contents of `attrs`.
+    /// The next token. A start tag's attributes replace the contents of `attrs`. `open` is the
+    /// qualified name of the innermost open element (empty when none), which an end tag
+    /// almost always repeats.
     pub(crate) fn next_token(
         &mut self,
         attrs: &mut Vec<RawAttr<'a>>,
+        open: &str,
     ) -> Result<Token<'a>, ParseError> {
         loop {
             self.token_start = self.pos;
@@ -294,17 +334,14 @@ impl<'a> Scanner<'a> {
             }
             match bytes[self.pos] {
                 b'<' => {
-                    if let Some(token) = self.markup(attrs)? {
+                    if let Some(token) = self.markup(attrs, open)? {
                         return Ok(token);
                     }
                 }
                 b'&' => return self.reference(),
                 _ => {
                     let start = self.pos;
-                    let end = bytes[start..]
-                        .iter()
-                        .position(|&b| b == b'<' || b == b'&')
-                        .map_or(bytes.len(), |n| start + n);
+                    let end = start + run_of(&bytes[start..], TEXT_PLAIN);
                     self.pos = end;
                     return Ok(Token::Text(normalise_eols(&self.input[start..end])));
                 }
@@ -341,13 +378,17 @@ impl<'a> Scanner<'a> {
 
     /// Markup at `<`. `None` for markup that yields no token (comments, processing
     /// instructions, the XML declaration).
-    fn markup(&mut self, attrs: &mut Vec<RawAttr<'a>>) -> Result<Option<Token<'a>>, ParseError> {
+    fn markup(
+        &mut self,
+        attrs: &mut Vec<RawAttr<'a>>,
+        open: &str,
+    ) -> Result<Option<Token<'a>>, ParseError> {
         let start = self.pos;
         let input = self.input;
         let rest = &input[start..];
         match rest.as_bytes().get(1) {
             None => Err(self.malformed(start, "unclosed tag: the input ends after <")),
-            Some(b'/') => self.end_tag().map(Some),
+            Some(b'/') => self.end_tag(open).map(Some),
             Some(b'?') => {
                 let Some(len) = rest[2..].find("?>") else {
                     return Err(self.malformed(start, "unclosed processing instruction"));
@@ -392,17 +433,22 @@ impl<'a> Scanner<'a> {
     fn name(&mut self) -> (&'a str, bool) {
         let start = self.pos;
         let rest = &self.bytes()[start..];
-        let mut shared = NAME;
+        // Runs of ordinary name bytes are skipped whole; each byte that stops a run is
+        // either the end of the name, a colon (counted), or one no name can hold.
+        let mut n = run_of(rest, NAME_PLAIN);
         let mut colons = 0u32;
-        let mut n = 0;
+        let mut stray = false;
         while let Some(&b) = rest.get(n) {
-            let class = CLASSES[b as usize];
-            if class & NAME_END != 0 {
+            if CLASSES[b as usize] & NAME_END != 0 {
                 break;
             }
-            shared &= class;
-            colons += u32::from(b == b':');
+            if b == b':' {
+                colons += 1;
+            } else {
+                stray = true;
+            }
             n += 1;
+            n += run_of(&rest[n..], NAME_PLAIN);
         }
         self.pos = start + n;
         let name = &rest[..n];
@@ -410,7 +456,7 @@ impl<'a> Scanner<'a> {
             None => false,
             Some(&first) => {
                 CLASSES[first as usize] & NAME_START != 0
-                    && shared & NAME != 0
+                    && !stray
                     && match colons {
                         0 => true,
                         1 => name[0] != b':' && name[n - 1] != b':',
@@ -421,10 +467,24 @@ impl<'a> Scanner<'a> {
         (&self.input[start..self.pos], valid)
     }
 
-    fn end_tag(&mut self) -> Result<Token<'a>, ParseError> {
+    fn end_tag(&mut self, open: &str) -> Result<Token<'a>, ParseError> {
         let start = self.pos;
         self.pos += 2;
-        let (name, valid) = self.name();
+        // When the end tag repeats the open element's name (checked when its start tag was
+        // read) and the name ends there, it is that name and valid: no need to read it again.
+        let rest = &self.bytes()[self.pos..];
+        let repeats = !open.is_empty()
+            && rest.starts_with(open.as_bytes())
+            && rest
+                .get(open.len())
+                .is_none_or(|&b| CLASSES[b as usize] & NAME_END != 0);
+        let (name, valid) = if repeats {
+            let from = self.pos;
+            self.pos += open.len();
+            (&self.input[from..self.pos], true)
+        } else {
+            self.name()
+        };
         if !valid {
             return Err(self.malformed(start, format!("invalid end tag name {name:?}")));
         }
@@ -504,32 +564,30 @@ impl<'a> Scanner<'a> {
             };
             let value_start = self.pos + 1;
             let rest = &self.bytes()[value_start..];
-            let mut len = 0;
-            let mut seen = 0u8;
+            // Runs of bytes that neither stop the value nor need normalising are skipped
+            // whole; each byte that stops a run is looked at alone.
+            let mut len = run_of(rest, VALUE_PLAIN);
+            let mut plain = true;
             loop {
                 let Some(&b) = rest.get(len) else {
                     return Err(unclosed(self));
                 };
-                let class = CLASSES[b as usize];
-                seen |= class;
-                if class & VALUE_STOP != 0 {
-                    if b == quote {
-                        break;
-                    }
-                    if b == b'<' {
-                        return Err(
-                            self.malformed(key_at, format!("attribute {key}'s value holds <"))
-                        );
-                    }
+                if b == quote {
+                    break;
                 }
+                if b == b'<' {
+                    return Err(self.malformed(key_at, format!("attribute {key}'s value holds <")));
+                }
+                plain &= CLASSES[b as usize] & VALUE_SPECIAL == 0;
                 len += 1;
+                len += run_of(&rest[len..], VALUE_PLAIN);
             }
             let value = &self.input[value_start..value_start + len];
             self.pos = value_start + len + 1;
             attrs.push(RawAttr {
                 name: key,
                 value,
-                plain: seen & VALUE_SPECIAL == 0,
+                plain,
             });
         }
     }
@@ -544,7 +602,7 @@ mod tests {
         let mut attrs = Vec::new();
         let mut out = Vec::new();
         loop {
-            match s.next_token(&mut attrs)? {
+            match s.next_token(&mut attrs, "")? {
                 Token::Eof => return Ok(out),
                 Token::Start { name, empty } => {
                     let a: Vec<String> = attrs
@@ -632,6 +690,32 @@ mod tests {
             tokens("&nbsp;"),
             Err(ParseError::UndeclaredEntity { .. })
         ));
+    }
+
+    #[test]
+    fn end_tags_read_alike_with_or_without_the_open_name() {
+        for (xml, open) in [
+            ("</a>", "a"),
+            ("</a >", "a"),
+            ("</a\n>", "a"),
+            ("</ab>", "a"),
+            ("</a:b>", "a"),
+            ("</a:b>", "a:b"),
+            ("</a:b:c>", "a:b"),
+            ("</a&>", "a"),
+            ("</a", "a"),
+            ("</a/>", "a"),
+            ("</a x>", "a"),
+            ("</é>", "é"),
+            ("</éa>", "é"),
+            ("</b>", "a"),
+        ] {
+            let read = |open: &str| {
+                let mut attrs = Vec::new();
+                Scanner::new(xml).next_token(&mut attrs, open)
+            };
+            assert_eq!(read(open), read(""), "{xml:?} with {open:?} open");
+        }
     }
 
     #[test]

@@ -312,7 +312,8 @@ pub(crate) fn parse_tree<'a>(
     };
     let mut raw_attrs = std::mem::take(&mut b.raw_attrs);
     loop {
-        let token = scanner.next_token(&mut raw_attrs)?;
+        let open = b.stack.last().map_or("", |o| o.name);
+        let token = scanner.next_token(&mut raw_attrs, open)?;
         let at = scanner.token_start();
         match token {
             Token::Start { name, empty } => b.open(name, &raw_attrs, at, empty, &scanner)?,
