@@ -7,12 +7,12 @@ use std::borrow::Cow;
 use super::scan::{RawAttr, Scanner, Token, attribute_value};
 
 use crate::error::ParseError;
-use crate::ns;
 use crate::parse::ParseLimits;
 
 /// A parsed document: every element and attribute in two flat vectors (an arena), so
 /// building and dropping a tree costs a couple of allocations rather than several per element.
-/// Names, values and text borrow from the input wherever the input holds them verbatim.
+/// Names, namespace URIs, values and text borrow from the input wherever the input holds them
+/// verbatim.
 #[derive(Debug)]
 pub(crate) struct Document<'a> {
     nodes: Vec<Node<'a>>,
@@ -24,8 +24,9 @@ const NONE: u32 = u32::MAX;
 
 #[derive(Debug)]
 struct Node<'a> {
-    ns: &'static str,
-    ns_other: Option<Box<str>>,
+    /// The namespace URI as its declaration wrote it (empty when none): borrowed from the
+    /// declaring attribute, so resolving a name copies nothing.
+    ns: &'a str,
     name: &'a str,
     /// The concatenated character data of the element's own text nodes.
     text: Cow<'a, str>,
@@ -46,8 +47,8 @@ pub(crate) struct Element<'d, 'a> {
 /// An attribute with its namespace resolved (unprefixed attributes have no namespace).
 #[derive(Debug, Clone)]
 pub(crate) struct Attr<'a> {
-    pub(crate) ns: &'static str,
-    pub(crate) ns_other: Option<Box<str>>,
+    /// The namespace URI as declared (empty when unqualified).
+    pub(crate) ns: &'a str,
     pub(crate) name: &'a str,
     pub(crate) value: Cow<'a, str>,
 }
@@ -55,7 +56,7 @@ pub(crate) struct Attr<'a> {
 impl Attr<'_> {
     /// The namespace URI, empty when unqualified.
     pub(crate) fn namespace(&self) -> &str {
-        self.ns_other.as_deref().unwrap_or(self.ns)
+        self.ns
     }
 }
 
@@ -66,28 +67,10 @@ pub(crate) struct TreeNotes {
     pub(crate) blank_attributes: Vec<String>,
 }
 
-const KNOWN: [&str; 8] = [
-    ns::SOAP11,
-    ns::SOAP12,
-    ns::WSA,
-    ns::WSSE,
-    ns::WSU,
-    ns::ITK,
-    ns::HL7,
-    ns::XSI,
-];
-
 /// The namespace bound to the reserved prefix `xml`.
 const XML_NAMESPACE: &str = "http://www.w3.org/XML/1998/namespace";
 /// The namespace bound to the reserved prefix `xmlns`.
 const XMLNS_NAMESPACE: &str = "http://www.w3.org/2000/xmlns/";
-
-fn intern(uri: &str) -> (&'static str, Option<Box<str>>) {
-    match KNOWN.iter().find(|k| **k == uri) {
-        Some(k) => (k, None),
-        None => ("", Some(uri.into())),
-    }
-}
 
 impl<'a> Document<'a> {
     /// The document element.
@@ -134,8 +117,7 @@ impl<'d, 'a> Element<'d, 'a> {
 
     /// The namespace URI, empty when unqualified.
     pub(crate) fn namespace(&self) -> &'d str {
-        let node = self.node();
-        node.ns_other.as_deref().unwrap_or(node.ns)
+        self.node().ns
     }
 
     /// Whether this element is `{namespace}name`.
@@ -500,7 +482,6 @@ impl<'a> Builder<'_, 'a> {
             self.prefixes.push(prefix);
             self.doc.attrs.push(Attr {
                 ns: "",
-                ns_other: None,
                 name: local,
                 value,
             });
@@ -516,7 +497,7 @@ impl<'a> Builder<'_, 'a> {
             };
             let attr = &mut self.doc.attrs[attrs_start + i];
             if let Some(ns) = ns {
-                (attr.ns, attr.ns_other) = intern(ns);
+                attr.ns = ns;
             }
             if crate::xml::trim_xml_whitespace(&attr.value).is_empty() {
                 let attr_name = attr.name;
@@ -525,9 +506,9 @@ impl<'a> Builder<'_, 'a> {
             }
         }
         let (prefix, local) = split_name(name);
-        let (ns, ns_other) = match self.resolve(prefix, true) {
-            Ok(Some(uri)) => intern(uri),
-            Ok(None) => ("", None),
+        let ns = match self.resolve(prefix, true) {
+            Ok(Some(uri)) => uri,
+            Ok(None) => "",
             Err(p) => {
                 return Err(self.malformed(at, format!("namespace prefix {p:?} is not declared")));
             }
@@ -535,7 +516,6 @@ impl<'a> Builder<'_, 'a> {
         let id = u32::try_from(self.doc.nodes.len()).unwrap_or(NONE);
         self.doc.nodes.push(Node {
             ns,
-            ns_other,
             name: local,
             text: Cow::Borrowed(""),
             attrs_start: u32::try_from(attrs_start).unwrap_or(NONE),
