@@ -121,20 +121,28 @@ fn toolkit_identity(
     rest: &str,
     id_type: Option<&str>,
 ) {
-    let tokens: Vec<&str> = rest.split(':').collect();
-    if tokens.len() < 2 || tokens.iter().any(|t| t.is_empty()) {
+    // Counted as they are split, rather than collected, so a message costs no list.
+    let (mut tokens, mut empty, mut second) = (0, false, "");
+    for (i, t) in rest.split(':').enumerate() {
+        tokens += 1;
+        empty |= t.is_empty();
+        if i == 1 {
+            second = t;
+        }
+    }
+    if tokens < 2 || empty {
         out.error(
             format!("{}/@uri", at()),
             format!(
                 "toolkit identity {uri:?} must continue with at least two non-empty colon-separated tokens after {TOOLKIT_IDENTITY_PREFIX} (COR-DEH-04.3)"
             ),
         );
-    } else if !tokens[1].chars().all(|c| c.is_ascii_alphanumeric()) {
+    } else if !second.chars().all(|c| c.is_ascii_alphanumeric()) {
         out.error(
             format!("{}/@uri", at()),
             format!(
                 "toolkit identity {uri:?}: the second token {:?} must be an organisation identifier (letters and digits) (COR-DEH-04.5)",
-                tokens[1]
+                second
             ),
         );
     }
@@ -408,9 +416,10 @@ pub(super) fn ids_distinct(s: &Subject, out: &mut Sink) {
             }
         }
     }
-    let mut ids: Vec<(Which, &str)> = Vec::with_capacity(4);
+    // Each id with its comparison key, worked out once (one list, not two).
+    let mut ids: Vec<(Which, &str, &str)> = Vec::with_capacity(4);
     if let Some(v) = s.envelope.header.addressing.message_id.as_deref() {
-        ids.push((Which::MessageId, v));
+        ids.push((Which::MessageId, v, uuid_part(v)));
     }
     if let Some(v) = s
         .envelope
@@ -420,30 +429,25 @@ pub(super) fn ids_distinct(s: &Subject, out: &mut Sink) {
         .and_then(|sec| sec.timestamp.as_ref())
         .and_then(|t| t.id.as_deref())
     {
-        ids.push((Which::TimestampId, v));
+        ids.push((Which::TimestampId, v, uuid_part(v)));
     }
     if let Some(v) = de.header.tracking_id.as_deref() {
-        ids.push((Which::TrackingId, v));
+        ids.push((Which::TrackingId, v, uuid_part(v)));
     }
     if let Some(m) = &de.header.manifest {
         for (i, item) in m.items.iter().enumerate() {
             if let Some(v) = item.id.as_deref() {
-                ids.push((Which::ManifestItem(i), v));
+                ids.push((Which::ManifestItem(i), v, uuid_part(v)));
             }
         }
     }
-    // Each id's comparison key, worked out once.
-    let keys: Vec<&str> = ids.iter().map(|(_, v)| uuid_part(v)).collect();
-    for (j, &(id, value)) in ids.iter().enumerate() {
+    for (j, &(id, value, key)) in ids.iter().enumerate() {
         if value.trim().is_empty() {
             continue;
         }
-        let key = keys[j];
-        if let Some(&(first, first_value)) = ids[..j]
+        if let Some(&(first, first_value, _)) = ids[..j]
             .iter()
-            .zip(&keys)
-            .find(|(_, k)| k.eq_ignore_ascii_case(key))
-            .map(|(id, _)| id)
+            .find(|(_, _, k)| k.eq_ignore_ascii_case(key))
         {
             out.error(
                 id.location(),

@@ -465,21 +465,25 @@ pub(super) fn wildcard(s: &Subject, out: &mut Sink) {
     let Some(r) = s.request() else { return };
     let q = &r.query;
     let trace = is_trace(r);
-    // Where a searchable value sits: (parameter, path under its value element, value).
+    // Where a searchable value sits: (parameter, path under its value element, value), in
+    // the order family, given names, postcode; gathered lazily, so a message costs no list.
     // Locations are written only for a value that has a wildcard.
-    let mut searchable: Vec<(Parameter, Option<usize>, &str)> = Vec::new();
-    if let Some(n) = &q.name {
-        if let Some(f) = &n.value.family {
-            searchable.push((Parameter::Name, None, f));
-        }
-        for (i, g) in n.value.given.iter().enumerate() {
-            searchable.push((Parameter::Name, Some(i + 1), g));
-        }
-    }
-    if let Some(p) = &q.postcode {
-        searchable.push((Parameter::Postcode, None, &p.value));
-    }
-    for (p, given, v) in searchable {
+    let family = q.name.iter().filter_map(|n| {
+        let f = n.value.family.as_deref()?;
+        Some((Parameter::Name, None, f))
+    });
+    let given = q.name.iter().flat_map(|n| {
+        n.value
+            .given
+            .iter()
+            .enumerate()
+            .map(|(i, g)| (Parameter::Name, Some(i + 1), g.as_str()))
+    });
+    let postcode = q
+        .postcode
+        .iter()
+        .map(|p| (Parameter::Postcode, None, p.value.as_str()));
+    for (p, given, v) in family.chain(given).chain(postcode) {
         let Some(star) = v.chars().position(|c| c == '*') else {
             continue;
         };

@@ -46,17 +46,20 @@ pub(super) fn timestamp_present(s: &Subject, out: &mut Sink) {
 /// regex alone would accept 2016-02-30).
 pub(super) fn timestamp_format(s: &Subject, out: &mut Sink) {
     let Some(t) = timestamp(s) else { return };
-    for (name, location, value) in [
-        ("wsu:Created", loc::CREATED, &t.created),
-        ("wsu:Expires", loc::EXPIRES, &t.expires),
+    let (created, expires) = times(s);
+    for (name, location, value, parsed) in [
+        ("wsu:Created", loc::CREATED, &t.created, created),
+        ("wsu:Expires", loc::EXPIRES, &t.expires, expires),
     ] {
         match value.as_deref() {
             None => out.error(location, format!("{name} is missing from wsu:Timestamp")),
-            Some(v) => {
+            // Parsed again only to say why it failed.
+            Some(v) if parsed.is_none() => {
                 if let Err(why) = parse_xs_datetime(v) {
                     out.error(location, format!("{name} {why}"));
                 }
             }
+            Some(_) => {}
         }
     }
 }
@@ -65,12 +68,13 @@ pub(super) fn timestamp_format(s: &Subject, out: &mut Sink) {
 /// with neither `Z` nor an offset is local time of an unknown zone. TKW's regex tolerates it.
 pub(super) fn timestamp_utc(s: &Subject, out: &mut Sink) {
     let Some(t) = timestamp(s) else { return };
-    for (name, location, value) in [
-        ("wsu:Created", loc::CREATED, &t.created),
-        ("wsu:Expires", loc::EXPIRES, &t.expires),
+    let (created, expires) = times(s);
+    for (name, location, value, parsed) in [
+        ("wsu:Created", loc::CREATED, &t.created, created),
+        ("wsu:Expires", loc::EXPIRES, &t.expires, expires),
     ] {
         if let Some(v) = value.as_deref()
-            && let Ok(parsed) = parse_xs_datetime(v)
+            && let Some(parsed) = parsed
             && !parsed.zoned
         {
             out.error(
