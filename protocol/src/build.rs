@@ -72,7 +72,8 @@ struct Writer {
     out: String,
     pretty: bool,
     depth: usize,
-    /// Whether the element open at each depth has child elements (for pretty closing).
+    /// Whether the element open at each depth has child elements (for pretty closing; kept
+    /// only when pretty, so compact output allocates nothing for it).
     has_children: Vec<bool>,
 }
 
@@ -86,7 +87,11 @@ impl Writer {
             out,
             pretty: options.pretty,
             depth: 0,
-            has_children: Vec::with_capacity(16),
+            has_children: if options.pretty {
+                Vec::with_capacity(16)
+            } else {
+                Vec::new()
+            },
         }
     }
 
@@ -128,7 +133,9 @@ impl Writer {
         self.start_tag(name, attrs);
         self.out.push('>');
         self.depth += 1;
-        self.has_children.push(false);
+        if self.pretty {
+            self.has_children.push(false);
+        }
     }
 
     fn close(&mut self, name: &str) {
