@@ -12,5 +12,42 @@ pub(crate) mod write;
 /// spaces such as U+00A0 and U+3000, which XML treats as content, losing data at the edges
 /// of a value.
 pub(crate) fn trim_xml_whitespace(s: &str) -> &str {
-    s.trim_matches([' ', '\t', '\r', '\n'])
+    // By bytes: all four are ASCII, so the first and last other bytes begin and end
+    // characters, and no character need be decoded.
+    let is_space = |b: &u8| matches!(b, b' ' | b'\t' | b'\r' | b'\n');
+    let bytes = s.as_bytes();
+    let Some(start) = bytes.iter().position(|b| !is_space(b)) else {
+        return "";
+    };
+    let end = bytes
+        .iter()
+        .rposition(|b| !is_space(b))
+        .map_or(start, |i| i + 1);
+    &s[start..end]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::trim_xml_whitespace;
+
+    #[test]
+    fn trims_xml_whitespace_only() {
+        for s in [
+            "",
+            " ",
+            " \t\r\n",
+            "a",
+            " a ",
+            "\n\ta b\r\n",
+            "\u{a0}a\u{3000}",
+            " é ",
+            "\té\u{85}",
+        ] {
+            assert_eq!(
+                trim_xml_whitespace(s),
+                s.trim_matches([' ', '\t', '\r', '\n']),
+                "{s:?}"
+            );
+        }
+    }
 }

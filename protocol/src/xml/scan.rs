@@ -28,6 +28,8 @@ pub(crate) enum Token<'a> {
     Start {
         /// The qualified name, as written.
         name: &'a str,
+        /// Where the local name begins: after the colon, 0 when there is no prefix.
+        local_at: usize,
         /// Whether the tag closes itself.
         empty: bool,
     },
@@ -46,9 +48,19 @@ pub(crate) enum Token<'a> {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct RawAttr<'a> {
     pub(crate) name: &'a str,
+    /// Where the local name begins: after the colon, 0 when there is no prefix.
+    pub(crate) local_at: usize,
     pub(crate) value: &'a str,
     /// The value holds nothing to normalise (no reference, no tab or line end).
     pub(crate) plain: bool,
+}
+
+/// A name as [`Scanner::name`] reads it.
+struct Name<'a> {
+    text: &'a str,
+    valid: bool,
+    /// Where the local name begins (see [`Token::Start`]); meaningful when valid.
+    local_at: usize,
 }
 
 /// Reads tokens from a document.
@@ -429,14 +441,15 @@ impl<'a> Scanner<'a> {
     /// whether it is a valid (qualified) name, checked in the same pass: lenient where the
     /// specification is intricate (any non-ASCII character is accepted), strict about the ASCII
     /// punctuation no name can hold and about colons (at most one, with something on each
-    /// side).
-    fn name(&mut self) -> (&'a str, bool) {
+    /// side). The scan also notes where the local name begins, so it is not looked for again.
+    fn name(&mut self) -> Name<'a> {
         let start = self.pos;
         let rest = &self.bytes()[start..];
         // Runs of ordinary name bytes are skipped whole; each byte that stops a run is
         // either the end of the name, a colon (counted), or one no name can hold.
         let mut n = run_of(rest, NAME_PLAIN);
         let mut colons = 0u32;
+        let mut colon_at = 0;
         let mut stray = false;
         while let Some(&b) = rest.get(n) {
             if CLASSES[b as usize] & NAME_END != 0 {
@@ -444,6 +457,7 @@ impl<'a> Scanner<'a> {
             }
             if b == b':' {
                 colons += 1;
+                colon_at = n;
             } else {
                 stray = true;
             }
@@ -464,7 +478,11 @@ impl<'a> Scanner<'a> {
                     }
             }
         };
-        (&self.input[start..self.pos], valid)
+        Name {
+            text: &self.input[start..self.pos],
+            valid,
+            local_at: if colons == 1 { colon_at + 1 } else { 0 },
+        }
     }
 
     fn end_tag(&mut self, open: &str) -> Result<Token<'a>, ParseError> {
@@ -483,7 +501,8 @@ impl<'a> Scanner<'a> {
             self.pos += open.len();
             (&self.input[from..self.pos], true)
         } else {
-            self.name()
+            let name = self.name();
+            (name.text, name.valid)
         };
         if !valid {
             return Err(self.malformed(start, format!("invalid end tag name {name:?}")));
@@ -506,7 +525,11 @@ impl<'a> Scanner<'a> {
         let start = self.pos;
         attrs.clear();
         self.pos += 1;
-        let (name, valid) = self.name();
+        let Name {
+            text: name,
+            valid,
+            local_at,
+        } = self.name();
         if !valid {
             return Err(self.malformed(start, format!("invalid element name {name:?}")));
         }
@@ -518,12 +541,20 @@ impl<'a> Scanner<'a> {
                 None => return Err(unclosed(self)),
                 Some(b'>') => {
                     self.pos += 1;
-                    return Ok(Token::Start { name, empty: false });
+                    return Ok(Token::Start {
+                        name,
+                        local_at,
+                        empty: false,
+                    });
                 }
                 Some(b'/') => {
                     return if bytes.get(self.pos + 1) == Some(&b'>') {
                         self.pos += 2;
-                        Ok(Token::Start { name, empty: true })
+                        Ok(Token::Start {
+                            name,
+                            local_at,
+                            empty: true,
+                        })
                     } else if self.pos + 1 >= bytes.len() {
                         Err(unclosed(self))
                     } else {
@@ -539,7 +570,11 @@ impl<'a> Scanner<'a> {
                 Some(_) => {}
             }
             let key_at = self.pos;
-            let (key, valid) = self.name();
+            let Name {
+                text: key,
+                valid,
+                local_at: key_local_at,
+            } = self.name();
             if !valid {
                 return Err(self.malformed(key_at, format!("invalid attribute name {key:?}")));
             }
@@ -586,6 +621,7 @@ impl<'a> Scanner<'a> {
             self.pos = value_start + len + 1;
             attrs.push(RawAttr {
                 name: key,
+                local_at: key_local_at,
                 value,
                 plain,
             });
@@ -604,7 +640,7 @@ mod tests {
         loop {
             match s.next_token(&mut attrs, "")? {
                 Token::Eof => return Ok(out),
-                Token::Start { name, empty } => {
+                Token::Start { name, empty, .. } => {
                     let a: Vec<String> = attrs
                         .iter()
                         .map(|a| format!("{}={:?}", a.name, a.value))

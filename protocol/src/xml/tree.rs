@@ -244,6 +244,9 @@ struct Open<'a> {
     id: u32,
     /// The qualified name as written, which the end tag must repeat.
     name: &'a str,
+    /// Its prefix and the namespace that resolved to.
+    prefix: Option<&'a str>,
+    ns: &'a str,
     bindings_mark: usize,
 }
 
@@ -298,7 +301,11 @@ pub(crate) fn parse_tree<'a>(
         let token = scanner.next_token(&mut raw_attrs, open)?;
         let at = scanner.token_start();
         match token {
-            Token::Start { name, empty } => b.open(name, &raw_attrs, at, empty, &scanner)?,
+            Token::Start {
+                name,
+                local_at,
+                empty,
+            } => b.open(name, local_at, &raw_attrs, at, empty, &scanner)?,
             Token::End { name } => {
                 let Some(open) = b.stack.last() else {
                     return Err(b.malformed(at, "closing tag without an opening tag".into()));
@@ -415,6 +422,7 @@ impl<'a> Builder<'_, 'a> {
     fn open(
         &mut self,
         name: &'a str,
+        local_at: usize,
         raw_attrs: &[RawAttr<'a>],
         at: usize,
         empty: bool,
@@ -473,7 +481,7 @@ impl<'a> Builder<'_, 'a> {
                     ),
                 ));
             }
-            let (prefix, local) = split_name(a.name);
+            let (prefix, local) = split_name(a.name, a.local_at);
             let value = if a.plain {
                 Cow::Borrowed(a.value)
             } else {
@@ -501,17 +509,30 @@ impl<'a> Builder<'_, 'a> {
             }
             if crate::xml::trim_xml_whitespace(&attr.value).is_empty() {
                 let attr_name = attr.name;
-                let path = format!("{}/@{attr_name}", self.path(split_name(name).1));
+                let path = format!("{}/@{attr_name}", self.path(&name[local_at..]));
                 self.notes.blank_attributes.push(path);
             }
         }
-        let (prefix, local) = split_name(name);
-        let ns = match self.resolve(prefix, true) {
-            Ok(Some(uri)) => uri,
-            Ok(None) => "",
-            Err(p) => {
-                return Err(self.malformed(at, format!("namespace prefix {p:?} is not declared")));
+        let (prefix, local) = split_name(name, local_at);
+        // An element that declares nothing has its parent's bindings in scope, so with its
+        // parent's prefix it has its parent's namespace: no need to look it up again.
+        let inherited = match self.stack.last() {
+            Some(parent) if self.bindings.len() == bindings_mark && parent.prefix == prefix => {
+                Some(parent.ns)
             }
+            _ => None,
+        };
+        let ns = match inherited {
+            Some(ns) => ns,
+            None => match self.resolve(prefix, true) {
+                Ok(Some(uri)) => uri,
+                Ok(None) => "",
+                Err(p) => {
+                    return Err(
+                        self.malformed(at, format!("namespace prefix {p:?} is not declared"))
+                    );
+                }
+            },
         };
         let id = u32::try_from(self.doc.nodes.len()).unwrap_or(NONE);
         self.doc.nodes.push(Node {
@@ -535,6 +556,8 @@ impl<'a> Builder<'_, 'a> {
         self.stack.push(Open {
             id,
             name,
+            prefix,
+            ns,
             bindings_mark,
         });
         if empty {
@@ -581,11 +604,12 @@ impl<'a> Builder<'_, 'a> {
     }
 }
 
-/// A qualified name's prefix (if any) and local name.
-fn split_name(name: &str) -> (Option<&str>, &str) {
-    match name.split_once(':') {
-        Some((prefix, local)) => (Some(prefix), local),
-        None => (None, name),
+/// A qualified name's prefix (if any) and local name, split where the scanner found the
+/// local name to begin (0 when there is no prefix).
+fn split_name(name: &str, local_at: usize) -> (Option<&str>, &str) {
+    match local_at {
+        0 => (None, name),
+        _ => (Some(&name[..local_at - 1]), &name[local_at..]),
     }
 }
 
@@ -622,6 +646,17 @@ mod tests {
             kids[3].attr_ns("http://www.w3.org/XML/1998/namespace", "lang"),
             Some("en")
         );
+        // A child that declares nothing has its parent's namespace for its parent's prefix,
+        // whatever its siblings declared; one that declares looks its prefix up again.
+        let doc = parse(r#"<r xmlns="urn:r" xmlns:p="urn:p"><s xmlns="urn:s"><p:x/></s><t><u/><p:v xmlns:p="urn:q"><p:w/></p:v></t></r>"#).unwrap();
+        let r = doc.root();
+        let s = r.child("urn:s", "s").unwrap();
+        assert_eq!(s.children().next().unwrap().namespace(), "urn:p");
+        let t = r.child("urn:r", "t").unwrap();
+        let kids: Vec<_> = t.children().map(|c| (c.namespace(), c.name())).collect();
+        assert_eq!(kids, [("urn:r", "u"), ("urn:q", "v")]);
+        let v = t.children().nth(1).unwrap();
+        assert_eq!(v.children().next().unwrap().namespace(), "urn:q");
         // A prefix declared on an element is gone after it closes.
         assert!(malformed(r#"<r><p:a xmlns:p="urn:p"/><p:b/></r>"#).contains("\"p\""));
     }
