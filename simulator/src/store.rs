@@ -24,6 +24,9 @@ pub struct PatientStore {
     other_numbers: HashMap<String, u32>,
     /// Every patient by date of birth, sorted: by date in text order, then in scenario order.
     by_birth_date: Vec<DateEntry>,
+    /// Bit `n` set when some date held has `n` digits, so a trace looks up a date's shorter
+    /// prefixes only at lengths some record is held at (most scenarios hold full dates only).
+    date_lengths: u16,
 }
 
 /// One patient in the date-of-birth index, with what a trace can rule it out by without
@@ -158,6 +161,7 @@ impl PatientStore {
             HashMap::with_capacity_and_hasher(patients.len(), BuildHasherDefault::default());
         let mut other_numbers = HashMap::new();
         let mut by_birth_date = Vec::with_capacity(patients.len());
+        let mut date_lengths = 0u16;
         for (i, p) in patients.iter().enumerate() {
             let i = u32::try_from(i).unwrap_or(u32::MAX);
             let number = p.nhs_number.as_str();
@@ -171,6 +175,7 @@ impl PatientStore {
             }
             // Dates held are 4 to 14 digits (the loader refuses anything else).
             if let Some(key) = date_key(p.birth_date.as_str()) {
+                date_lengths |= 1 << p.birth_date.as_str().len();
                 by_birth_date.push(DateEntry {
                     key,
                     patient: i,
@@ -184,6 +189,7 @@ impl PatientStore {
             by_nhs_number,
             other_numbers,
             by_birth_date,
+            date_lengths,
         }
     }
 
@@ -214,8 +220,16 @@ impl PatientStore {
     /// The index entries whose keys lie in `from..to`.
     fn dates_in(&self, from: u64, to: u64) -> &[DateEntry] {
         let start = self.by_birth_date.partition_point(|e| e.key < from);
-        let end = start + self.by_birth_date[start..].partition_point(|e| e.key < to);
-        &self.by_birth_date[start..end]
+        let rest = &self.by_birth_date[start..];
+        // A range is short (a date has a few dozen patients even among a million), so its end
+        // is found by galloping from its start: a few nearby entries read, not a second search
+        // over the whole index.
+        let mut bound = 1;
+        while bound < rest.len() && rest[bound - 1].key < to {
+            bound *= 2;
+        }
+        let bound = bound.min(rest.len());
+        &rest[..rest[..bound].partition_point(|e| e.key < to)]
     }
 
     /// The index entries agreeing with `date` (see [`PatientStore::by_birth_date`]).
@@ -230,7 +244,7 @@ impl PatientStore {
         };
         let shorter = [4usize, 6]
             .into_iter()
-            .filter(move |&n| n < date.len())
+            .filter(move |&n| n < date.len() && self.date_lengths & (1 << n) != 0)
             .filter_map(move |n| date.get(..n))
             .filter_map(date_key)
             .flat_map(move |key| self.dates_in(key, key + 1));
@@ -359,6 +373,21 @@ mod tests {
         assert_eq!(families(s.by_birth_date("1980x")), "B");
         assert_eq!(families(s.by_birth_date("19")), "GBCAFDE");
         assert_eq!(families(s.by_birth_date("2001")), "");
+    }
+
+    #[test]
+    fn shorter_dates_are_found_at_the_lengths_held() {
+        let yaml = "
+- {nhs_number: '9990000018', name: {family: A}, gender: male, birth_date: '19800131'}
+- {nhs_number: '9990000026', name: {family: C}, gender: male, birth_date: '198001'}
+- {nhs_number: '9990000034', name: {family: E}, gender: male, birth_date: '19800201'}
+";
+        let s = PatientStore::new(yaml_serde::from_str(yaml).unwrap());
+        assert_eq!(s.date_lengths, 1 << 8 | 1 << 6);
+        assert_eq!(families(s.by_birth_date("19800131")), "AC");
+        assert_eq!(families(s.by_birth_date("198001311200")), "C");
+        assert_eq!(families(s.by_birth_date("1980")), "CAE");
+        assert_eq!(families(s.by_birth_date("19800201")), "E");
     }
 
     #[test]
