@@ -51,6 +51,69 @@ pub fn to_xml_with(envelope: &Envelope, options: &WriteOptions) -> String {
     w.finish()
 }
 
+/// The parts of a PDS response envelope that vary (see [`crate::messages::response`]), for
+/// writing one without building it first.
+pub(crate) struct ResponseShell<'a> {
+    pub(crate) message_id: &'a str,
+    pub(crate) action: &'a str,
+    pub(crate) relates_to: Option<&'a str>,
+    pub(crate) service: &'a str,
+    pub(crate) tracking_id: &'a str,
+    pub(crate) payload_id: &'a str,
+    pub(crate) profile: &'a str,
+}
+
+/// Writes the envelope [`crate::messages::response`] builds around `body`, as
+/// [`to_xml_with`] would write it: the same elements and attributes in the same order (its
+/// header has only MessageID, Action and perhaps RelatesTo; its Distribution Envelope one
+/// manifest item and one payload, neither base64, compressed nor encrypted). A test holds the
+/// two to the same bytes.
+pub(crate) fn response_to_xml(
+    shell: &ResponseShell<'_>,
+    body: &PayloadBody,
+    options: &WriteOptions,
+) -> String {
+    let mut w = Writer::new(options, 4096);
+    w.envelope_open();
+    w.open("soap:Header", &[]);
+    w.text_element("wsa:MessageID", &[], shell.message_id);
+    w.text_element("wsa:Action", &[], shell.action);
+    w.opt_text("wsa:RelatesTo", shell.relates_to);
+    w.close("soap:Header");
+    w.open("soap:Body", &[]);
+    w.open("itk:DistributionEnvelope", &[]);
+    w.open(
+        "itk:header",
+        &[
+            ("service", Some(shell.service)),
+            ("trackingid", Some(shell.tracking_id)),
+        ],
+    );
+    w.open("itk:manifest", &[("count", Some("1"))]);
+    w.empty(
+        "itk:manifestitem",
+        &[
+            ("id", Some(shell.payload_id)),
+            ("mimetype", Some("text/xml")),
+            ("profileid", Some(shell.profile)),
+            ("base64", Some("false")),
+            ("compressed", Some("false")),
+            ("encrypted", Some("false")),
+        ],
+    );
+    w.close("itk:manifest");
+    w.close("itk:header");
+    w.open("itk:payloads", &[("count", Some("1"))]);
+    w.open("itk:payload", &[("id", Some(shell.payload_id))]);
+    w.payload_body(body);
+    w.close("itk:payload");
+    w.close("itk:payloads");
+    w.close("itk:DistributionEnvelope");
+    w.close("soap:Body");
+    w.close("soap:Envelope");
+    w.finish()
+}
+
 /// Writes the Distribution Envelope alone, as a standalone document (for validating it
 /// against distributionEnvelope-v2-0.xsd, whose payload content is lax).
 pub fn distribution_envelope_to_xml(de: &DistributionEnvelope, options: &WriteOptions) -> String {
@@ -176,7 +239,8 @@ impl Writer {
         }
     }
 
-    fn envelope(&mut self, e: &Envelope) {
+    /// The `soap:Envelope` start tag with the conventional prefixes declared.
+    fn envelope_open(&mut self) {
         self.open(
             "soap:Envelope",
             &[
@@ -187,6 +251,10 @@ impl Writer {
                 ("xmlns:itk", Some(ns::ITK)),
             ],
         );
+    }
+
+    fn envelope(&mut self, e: &Envelope) {
+        self.envelope_open();
         self.header(&e.header);
         self.open("soap:Body", &[]);
         match &e.body {

@@ -7,6 +7,7 @@
 //! equal to the service; `uuid_` payload ids; a response shaped like the real OpenTest capture
 //! (MessageID and Action only; no auditIdentity or senderAddress).
 
+use crate::build::{ResponseShell, WriteOptions, response_to_xml};
 use crate::determinism::{Clock, IdSource, ws_datetime};
 use crate::model::*;
 use crate::ns;
@@ -188,33 +189,8 @@ pub fn response(
 ) -> Envelope {
     let payload_uuid = ids.next_id();
     let payload_id = format!("uuid_{payload_uuid}");
-    let head = |code: String, kind: ResponseKind| ResponseHead {
-        id: payload_uuid.clone(),
-        code: CodedValue::new(kind.root(), ns::OID_MESSAGE_TYPE),
-        response_code: CodedValue::new(code, ns::OID_PDS_RESPONSE_CODE),
-    };
     let kind = operation.response_kind();
-    let body = match content {
-        ResponseContent::Verify {
-            code,
-            valid_identifier,
-        } => PayloadBody::VerifyNhsNumberResponse(VerifyNhsNumberResponse {
-            head: head(code, kind),
-            valid_identifier,
-        }),
-        ResponseContent::NhsNumber { code, patient } => {
-            PayloadBody::GetNhsNumberResponse(GetNhsNumberResponse {
-                head: head(code, kind),
-                patient,
-            })
-        }
-        ResponseContent::PatientDetails { code, patient } => {
-            PayloadBody::GetPatientDetailsResponse(GetPatientDetailsResponse {
-                head: head(code, kind),
-                patient: patient.map(|p| *p),
-            })
-        }
-    };
+    let body = response_body(kind, content, payload_uuid);
     let (manifest, payloads) = manifest_and_payloads(&payload_id, kind.profile(), body);
     Envelope {
         header: SoapHeader {
@@ -236,6 +212,65 @@ pub fn response(
             },
             payloads,
         }),
+    }
+}
+
+/// [`response`] written straight to XML: the bytes `to_xml_with(&response(..), options)`
+/// gives, from the same ids drawn in the same order, without first building the envelope's
+/// strings and lists (the simulator writes one for every PDS answer).
+pub fn response_xml(
+    operation: Operation,
+    content: ResponseContent,
+    relates_to: Option<&str>,
+    ids: &dyn IdSource,
+    options: &WriteOptions,
+) -> String {
+    let payload_uuid = ids.next_id();
+    let payload_id = ["uuid_", payload_uuid.as_str()].concat();
+    let message_id = ids.next_id();
+    let tracking_id = ids.next_id();
+    let kind = operation.response_kind();
+    let body = response_body(kind, content, payload_uuid);
+    let service = operation.response_service();
+    let shell = ResponseShell {
+        message_id: &message_id,
+        action: service,
+        relates_to,
+        service,
+        tracking_id: &tracking_id,
+        payload_id: &payload_id,
+        profile: kind.profile(),
+    };
+    response_to_xml(&shell, &body, options)
+}
+
+/// A response payload: `content` under a head with the payload id `id`.
+fn response_body(kind: ResponseKind, content: ResponseContent, id: String) -> PayloadBody {
+    let head = |code: String| ResponseHead {
+        id,
+        code: CodedValue::new(kind.root(), ns::OID_MESSAGE_TYPE),
+        response_code: CodedValue::new(code, ns::OID_PDS_RESPONSE_CODE),
+    };
+    match content {
+        ResponseContent::Verify {
+            code,
+            valid_identifier,
+        } => PayloadBody::VerifyNhsNumberResponse(VerifyNhsNumberResponse {
+            head: head(code),
+            valid_identifier,
+        }),
+        ResponseContent::NhsNumber { code, patient } => {
+            PayloadBody::GetNhsNumberResponse(GetNhsNumberResponse {
+                head: head(code),
+                patient,
+            })
+        }
+        ResponseContent::PatientDetails { code, patient } => {
+            PayloadBody::GetPatientDetailsResponse(GetPatientDetailsResponse {
+                head: head(code),
+                patient: patient.map(|p| *p),
+            })
+        }
     }
 }
 

@@ -579,11 +579,22 @@ impl Engine {
         let delivery = match decision {
             Decision::Respond { operation, outcome } => {
                 entry.answer.response_code = Some(outcome.code().to_owned());
-                entry.patient = outcome.patient.clone();
-                entry.reason = outcome.reason;
-                let envelope =
-                    messages::response(operation, outcome.content, relates_to, &*self.ids);
-                self.xml(200, &envelope, AnswerKind::Response, entry)
+                let pds::Outcome {
+                    content,
+                    patient,
+                    reason,
+                } = outcome;
+                entry.patient = patient;
+                entry.reason = reason;
+                // Written straight to XML: the envelope would only be built to be written.
+                let xml = messages::response_xml(
+                    operation,
+                    content,
+                    relates_to,
+                    &*self.ids,
+                    &WriteOptions::default(),
+                );
+                self.xml(200, xml, AnswerKind::Response, entry)
             }
             Decision::Fault {
                 code,
@@ -603,7 +614,8 @@ impl Engine {
                     relates_to,
                     &*self.ids,
                 );
-                self.xml(500, &envelope, AnswerKind::Fault, entry)
+                let xml = to_xml_with(&envelope, &WriteOptions::default());
+                self.xml(500, xml, AnswerKind::Fault, entry)
             }
             Decision::RawHttp {
                 status,
@@ -655,14 +667,8 @@ impl Engine {
         (delay, delivery)
     }
 
-    fn xml(
-        &self,
-        status: u16,
-        envelope: &Envelope,
-        kind: AnswerKind,
-        entry: &mut Exchange,
-    ) -> Delivery {
-        let body = Bytes::from(to_xml_with(envelope, &WriteOptions::default()));
+    fn xml(&self, status: u16, xml: String, kind: AnswerKind, entry: &mut Exchange) -> Delivery {
+        let body = Bytes::from(xml);
         entry.answer.kind = kind;
         entry.answer.http_status = Some(status);
         entry.response = Some(RecordedBody::shared(
