@@ -101,11 +101,39 @@ thread_local! {
     };
 }
 
-/// SplitMix64's finaliser: a bijection of `u64` that spreads every input bit.
-fn mix(mut z: u64) -> u64 {
+/// SplitMix64's increment (the golden ratio in 64 bits).
+const GOLDEN_GAMMA: u64 = 0x9E37_79B9_7F4A_7C15;
+
+/// SplitMix64's finaliser: a bijection of `u64` that spreads every input bit. Also the last
+/// step of the simulator's cheap index hasher.
+pub fn mix(mut z: u64) -> u64 {
     z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
     z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
     z ^ (z >> 31)
+}
+
+/// SplitMix64: a small, fast, well-mixed sequence determined by its seed. Seeded ids, the
+/// generated scenarios and the test mutations draw from it; never for anything secret.
+#[derive(Debug, Clone)]
+pub struct SplitMix64(u64);
+
+impl SplitMix64 {
+    /// The sequence for `seed`.
+    pub fn new(seed: u64) -> SplitMix64 {
+        SplitMix64(seed)
+    }
+
+    /// The next number of the sequence.
+    pub fn next_u64(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(GOLDEN_GAMMA);
+        mix(self.0)
+    }
+
+    /// A number below `n` (0 when `n` is 0; the tiny modulo bias does not matter for made-up
+    /// data).
+    pub fn below(&mut self, n: usize) -> usize {
+        (self.next_u64() % n.max(1) as u64) as usize
+    }
 }
 
 impl IdSource for RandomIds {
@@ -118,7 +146,7 @@ impl IdSource for RandomIds {
                 ids.made = 0;
             }
             ids.made += 1;
-            let n = u64::from(ids.made).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+            let n = u64::from(ids.made).wrapping_mul(GOLDEN_GAMMA);
             let hi = mix(ids.seed[0].wrapping_add(n));
             let lo = mix(ids.seed[1] ^ n);
             uuid::Builder::from_random_bytes(
@@ -132,23 +160,15 @@ impl IdSource for RandomIds {
 /// Deterministic v4-shaped UUIDs from a seed (SplitMix64), for reproducible runs.
 #[derive(Debug)]
 pub struct SeededIds {
-    state: Mutex<u64>,
+    state: Mutex<SplitMix64>,
 }
 
 impl SeededIds {
     /// A sequence determined by `seed`.
     pub fn new(seed: u64) -> SeededIds {
         SeededIds {
-            state: Mutex::new(seed),
+            state: Mutex::new(SplitMix64::new(seed)),
         }
-    }
-
-    fn next_u64(state: &mut u64) -> u64 {
-        *state = state.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = *state;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
     }
 }
 
@@ -157,8 +177,8 @@ impl IdSource for SeededIds {
         // A poisoned lock only means another thread panicked mid-update; the state is a plain
         // integer and still usable.
         let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
-        let hi = SeededIds::next_u64(&mut state);
-        let lo = SeededIds::next_u64(&mut state);
+        let hi = state.next_u64();
+        let lo = state.next_u64();
         uuid::Builder::from_random_bytes(((u128::from(hi) << 64) | u128::from(lo)).to_be_bytes())
             .into_uuid()
     }

@@ -26,7 +26,7 @@ mod xml;
 
 pub use build::{WriteOptions, to_xml, to_xml_with};
 pub use check::{CheckContext, Consequence, Finding, Severity};
-pub use determinism::{Clock, FixedClock, IdSource, RandomIds, SeededIds, SystemClock};
+pub use determinism::{Clock, FixedClock, IdSource, RandomIds, SeededIds, SplitMix64, SystemClock};
 pub use error::{FaultClass, ParseError};
 pub use model::*;
 pub use nhs_number::{NhsNumber, NhsNumberError};

@@ -15,6 +15,7 @@ use quick_xml::escape::resolve_predefined_entity;
 use quick_xml::events::Event;
 use quick_xml::name::ResolveResult;
 use quick_xml::reader::NsReader;
+use smsp_protocol::SplitMix64;
 use smsp_protocol::canonical::canonicalize;
 
 /// A canonical form made with quick-xml, in the format of `smsp_protocol::canonical`.
@@ -187,21 +188,6 @@ fn corpus() -> Vec<String> {
     out
 }
 
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n.max(1) as u64) as usize
-    }
-}
-
 const SNIPPETS: &[&str] = &[
     "<",
     ">",
@@ -256,7 +242,7 @@ const SNIPPETS: &[&str] = &[
 
 /// A mutation of `doc`: a snippet inserted, a range deleted, or a range duplicated, at places
 /// chosen by `rng`, kept on character boundaries.
-fn mutate(doc: &str, rng: &mut Rng) -> String {
+fn mutate(doc: &str, rng: &mut SplitMix64) -> String {
     let boundary = |mut i: usize| {
         while !doc.is_char_boundary(i) {
             i -= 1;
@@ -287,7 +273,7 @@ fn the_tokenizer_agrees_with_quick_xml_or_xmllint_decides() {
         docs.len() > 100,
         "the corpora hold the protocol's XML files"
     );
-    let mut rng = Rng(20261121);
+    let mut rng = SplitMix64::new(20261121);
     let mut cases: Vec<String> = docs.clone();
     for _ in 0..6000 {
         let doc = &docs[rng.below(docs.len())];

@@ -24,7 +24,7 @@
 use std::collections::HashMap;
 use std::fmt::Write as _;
 
-use smsp_protocol::NhsNumber;
+use smsp_protocol::{NhsNumber, SplitMix64};
 
 use super::model::{
     Address, AddressUse, Gender, GpPracticeEntry, HlDate, Name, NhsNumberText, Patient,
@@ -235,22 +235,17 @@ fn push_quoted(out: &mut String, s: &str) {
 // The generator
 // ---------------------------------------------------------------------------------------------
 
-/// SplitMix64: a small, fast, well-mixed generator; ample for made-up demographics.
+/// The generator's draws, from SplitMix64 (ample for made-up demographics).
 #[derive(Debug, Clone)]
-struct Rng(u64);
+struct Rng(SplitMix64);
 
 impl Rng {
     fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
+        self.0.next_u64()
     }
 
-    /// A number below `n` (`n` > 0; the tiny modulo bias does not matter here).
     fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
+        self.0.below(n)
     }
 
     fn pick<T: Copy>(&mut self, items: &[T]) -> T {
@@ -289,7 +284,7 @@ struct Synth {
 impl Synthetic {
     fn new(seed: u64) -> Synthetic {
         Synthetic {
-            rng: Rng(seed ^ 0x5EED_5A17_0000_0000),
+            rng: Rng(SplitMix64::new(seed ^ 0x5EED_5A17_0000_0000)),
             next_prefix: FIRST_PREFIX,
         }
     }
