@@ -12,6 +12,8 @@
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 
+use smsp_protocol::TraceQuery;
+
 use crate::scenario::Patient;
 
 /// Patients indexed for the two kinds of PDS look-up.
@@ -84,6 +86,22 @@ pub struct TraceFilter<'q> {
     /// The family name, when it has no `*`; a record with no earlier names whose family name
     /// differs (ignoring ASCII case) cannot match.
     pub family: Option<&'q str>,
+}
+
+impl<'q> TraceFilter<'q> {
+    /// What `query` lets the index rule out: its gender code, and its family name when that
+    /// is exact (not empty, no `*`), each trimmed as the trace compares them.
+    pub fn of(query: &'q TraceQuery) -> TraceFilter<'q> {
+        TraceFilter {
+            gender: query.gender.as_ref().map(|g| g.value.code.trim()),
+            family: query
+                .name
+                .as_ref()
+                .and_then(|n| n.value.family.as_deref())
+                .map(str::trim)
+                .filter(|f| !f.is_empty() && !f.contains('*')),
+        }
+    }
 }
 
 /// Most digits a date held can have (YYYYMMDDHHMMSS).
@@ -496,10 +514,7 @@ mod tests {
                         Some("NOBODY"),
                     ] {
                         let q = query(dob, gender, fam);
-                        let filter = TraceFilter {
-                            gender: q.gender.as_ref().map(|g| g.value.code.trim()),
-                            family: fam.map(str::trim).filter(|f| !f.contains('*')),
-                        };
+                        let filter = TraceFilter::of(&q);
                         let all: Vec<&str> = s
                             .by_birth_date(dob)
                             .filter(|c| crate::pds::matching::trace_matches(&q, c))

@@ -123,15 +123,7 @@ pub fn trace<'a>(query: &TraceQuery, store: &'a PatientStore) -> Trace<'a> {
     }
     // The store sets aside records of another gender or (exactly) another family name
     // without reading them; trace_matches still judges every candidate it gives.
-    let filter = TraceFilter {
-        gender: query.gender.as_ref().map(|g| g.value.code.trim()),
-        family: query
-            .name
-            .as_ref()
-            .and_then(|n| n.value.family.as_deref())
-            .map(str::trim)
-            .filter(|f| !f.is_empty() && !f.contains('*')),
-    };
+    let filter = TraceFilter::of(query);
     // (current record, matched itself, a superseded record that led to it)
     let mut current: Vec<(&Patient, bool, Option<&Patient>)> = Vec::new();
     for candidate in store.trace_candidates(dob, filter) {
