@@ -28,7 +28,7 @@ use smsp_response_codes::ResponseCodeTable;
 use smsp_simulator::engine::{Delivery, Engine, EngineConfig, Inbound};
 use smsp_simulator::journal::{DEFAULT_CAPACITY, Journal};
 use smsp_simulator::scenario::generate::{
-    DEFAULT_PATIENTS_PER_FILE, generate_yaml, generate_yaml_parts, sample_queries,
+    DEFAULT_PATIENTS_PER_FILE, generate_yaml_parts, sample_queries,
 };
 use smsp_simulator::scenario::load;
 
@@ -48,14 +48,10 @@ fn main() -> Result<(), Box<dyn Error>> {
 
     // One text per 100,000 patients, as generate_scenario writes a large scenario's folder
     // (a scenario file may be at most 64 MiB).
-    let texts: Vec<(PathBuf, String)> = if patients <= DEFAULT_PATIENTS_PER_FILE {
-        vec![(PathBuf::from("generated.yaml"), generate_yaml(patients, 1))]
-    } else {
-        generate_yaml_parts(patients, 1, DEFAULT_PATIENTS_PER_FILE)
-            .enumerate()
-            .map(|(i, text)| (PathBuf::from(format!("part-{:04}.yaml", i + 1)), text))
-            .collect()
-    };
+    let texts: Vec<(PathBuf, String)> = generate_yaml_parts(patients, 1, DEFAULT_PATIENTS_PER_FILE)
+        .enumerate()
+        .map(|(i, text)| (PathBuf::from(format!("part-{:04}.yaml", i + 1)), text))
+        .collect();
     let codes = ResponseCodeTable::embedded();
     let started = Instant::now();
     let scenario = load::load_texts(&texts, &codes).map_err(|e| e.to_string())?;
