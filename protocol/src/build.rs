@@ -76,35 +76,30 @@ pub(crate) fn response_to_xml(
     let mut w = Writer::new(options, 4096);
     w.envelope_open();
     w.open("soap:Header", &[]);
-    w.text_element("wsa:MessageID", &[], shell.message_id);
-    w.text_element("wsa:Action", &[], shell.action);
-    w.opt_text("wsa:RelatesTo", shell.relates_to);
+    w.addressing(&AddressingLines {
+        message_id: Some(shell.message_id),
+        action: Some(shell.action),
+        relates_to: shell.relates_to,
+        ..AddressingLines::default()
+    });
     w.close("soap:Header");
     w.open("soap:Body", &[]);
     w.open("itk:DistributionEnvelope", &[]);
-    w.open(
-        "itk:header",
-        &[
-            ("service", Some(shell.service)),
-            ("trackingid", Some(shell.tracking_id)),
-        ],
-    );
+    w.itk_header_open(Some(shell.service), Some(shell.tracking_id));
     w.open("itk:manifest", &[("count", Some("1"))]);
-    w.empty(
-        "itk:manifestitem",
-        &[
-            ("id", Some(shell.payload_id)),
-            ("mimetype", Some("text/xml")),
-            ("profileid", Some(shell.profile)),
-            ("base64", Some("false")),
-            ("compressed", Some("false")),
-            ("encrypted", Some("false")),
-        ],
-    );
+    w.manifest_item(&ManifestItemLine {
+        id: Some(shell.payload_id),
+        mime_type: Some("text/xml"),
+        profile_id: Some(shell.profile),
+        metadata: None,
+        base64: Some(false),
+        compressed: Some(false),
+        encrypted: Some(false),
+    });
     w.close("itk:manifest");
     w.close("itk:header");
     w.open("itk:payloads", &[("count", Some("1"))]);
-    w.open("itk:payload", &[("id", Some(shell.payload_id))]);
+    w.payload_open(Some(shell.payload_id), None);
     w.payload_body(body);
     w.close("itk:payload");
     w.close("itk:payloads");
@@ -130,6 +125,30 @@ pub fn payload_to_xml(body: &PayloadBody, options: &WriteOptions) -> String {
 }
 
 type Attrs<'a> = [(&'a str, Option<&'a str>)];
+
+/// The WS-Addressing lines of a SOAP header, borrowed from a model or given directly; written
+/// in schema order by [`Writer::addressing`].
+#[derive(Default)]
+struct AddressingLines<'a> {
+    message_id: Option<&'a str>,
+    action: Option<&'a str>,
+    to: Option<&'a str>,
+    from: Option<&'a str>,
+    reply_to: Option<&'a str>,
+    fault_to: Option<&'a str>,
+    relates_to: Option<&'a str>,
+}
+
+/// One `itk:manifestitem`'s attributes, borrowed; written by [`Writer::manifest_item`].
+struct ManifestItemLine<'a> {
+    id: Option<&'a str>,
+    mime_type: Option<&'a str>,
+    profile_id: Option<&'a str>,
+    metadata: Option<bool>,
+    base64: Option<bool>,
+    compressed: Option<bool>,
+    encrypted: Option<bool>,
+}
 
 struct Writer {
     out: String,
@@ -265,16 +284,15 @@ impl Writer {
         self.close("soap:Envelope");
     }
 
-    fn header(&mut self, h: &SoapHeader) {
-        let a = &h.addressing;
-        self.open("soap:Header", &[]);
-        self.opt_text("wsa:MessageID", a.message_id.as_deref());
-        self.opt_text("wsa:Action", a.action.as_deref());
-        self.opt_text("wsa:To", a.to.as_deref());
+    /// The WS-Addressing lines, in schema order.
+    fn addressing(&mut self, a: &AddressingLines<'_>) {
+        self.opt_text("wsa:MessageID", a.message_id);
+        self.opt_text("wsa:Action", a.action);
+        self.opt_text("wsa:To", a.to);
         for (name, addr) in [
-            ("wsa:From", &a.from),
-            ("wsa:ReplyTo", &a.reply_to),
-            ("wsa:FaultTo", &a.fault_to),
+            ("wsa:From", a.from),
+            ("wsa:ReplyTo", a.reply_to),
+            ("wsa:FaultTo", a.fault_to),
         ] {
             if let Some(addr) = addr {
                 self.open(name, &[]);
@@ -282,7 +300,50 @@ impl Writer {
                 self.close(name);
             }
         }
-        self.opt_text("wsa:RelatesTo", a.relates_to.as_deref());
+        self.opt_text("wsa:RelatesTo", a.relates_to);
+    }
+
+    /// The `itk:header` start tag.
+    fn itk_header_open(&mut self, service: Option<&str>, tracking_id: Option<&str>) {
+        self.open(
+            "itk:header",
+            &[("service", service), ("trackingid", tracking_id)],
+        );
+    }
+
+    /// One `itk:manifestitem`, its attributes in the order we always write them.
+    fn manifest_item(&mut self, i: &ManifestItemLine<'_>) {
+        self.empty(
+            "itk:manifestitem",
+            &[
+                ("id", i.id),
+                ("mimetype", i.mime_type),
+                ("profileid", i.profile_id),
+                ("metadata", i.metadata.map(bool_str)),
+                ("base64", i.base64.map(bool_str)),
+                ("compressed", i.compressed.map(bool_str)),
+                ("encrypted", i.encrypted.map(bool_str)),
+            ],
+        );
+    }
+
+    /// The `itk:payload` start tag.
+    fn payload_open(&mut self, id: Option<&str>, filename: Option<&str>) {
+        self.open("itk:payload", &[("id", id), ("filename", filename)]);
+    }
+
+    fn header(&mut self, h: &SoapHeader) {
+        let a = &h.addressing;
+        self.open("soap:Header", &[]);
+        self.addressing(&AddressingLines {
+            message_id: a.message_id.as_deref(),
+            action: a.action.as_deref(),
+            to: a.to.as_deref(),
+            from: a.from.as_deref(),
+            reply_to: a.reply_to.as_deref(),
+            fault_to: a.fault_to.as_deref(),
+            relates_to: a.relates_to.as_deref(),
+        });
         if let Some(s) = &h.security {
             self.open("wsse:Security", &[]);
             if let Some(t) = &s.timestamp {
@@ -314,13 +375,7 @@ impl Writer {
         let itk_ns = standalone.then_some(ns::ITK);
         self.open("itk:DistributionEnvelope", &[("xmlns:itk", itk_ns)]);
         let h = &de.header;
-        self.open(
-            "itk:header",
-            &[
-                ("service", h.service.as_deref()),
-                ("trackingid", h.tracking_id.as_deref()),
-            ],
-        );
+        self.itk_header_open(h.service.as_deref(), h.tracking_id.as_deref());
         if let Some(list) = &h.address_list {
             self.open("itk:addresslist", &[]);
             for a in list {
@@ -341,18 +396,15 @@ impl Writer {
         if let Some(m) = &h.manifest {
             self.open("itk:manifest", &[("count", m.count.as_deref())]);
             for i in &m.items {
-                self.empty(
-                    "itk:manifestitem",
-                    &[
-                        ("id", i.id.as_deref()),
-                        ("mimetype", i.mime_type.as_deref()),
-                        ("profileid", i.profile_id.as_deref()),
-                        ("metadata", i.metadata.map(bool_str)),
-                        ("base64", i.base64.map(bool_str)),
-                        ("compressed", i.compressed.map(bool_str)),
-                        ("encrypted", i.encrypted.map(bool_str)),
-                    ],
-                );
+                self.manifest_item(&ManifestItemLine {
+                    id: i.id.as_deref(),
+                    mime_type: i.mime_type.as_deref(),
+                    profile_id: i.profile_id.as_deref(),
+                    metadata: i.metadata,
+                    base64: i.base64,
+                    compressed: i.compressed,
+                    encrypted: i.encrypted,
+                });
             }
             self.close("itk:manifest");
         }
@@ -372,10 +424,7 @@ impl Writer {
         self.close("itk:header");
         self.open("itk:payloads", &[("count", de.payloads.count.as_deref())]);
         for p in &de.payloads.items {
-            self.open(
-                "itk:payload",
-                &[("id", p.id.as_deref()), ("filename", p.filename.as_deref())],
-            );
+            self.payload_open(p.id.as_deref(), p.filename.as_deref());
             self.payload_body(&p.body);
             self.close("itk:payload");
         }

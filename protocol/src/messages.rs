@@ -179,6 +179,37 @@ impl ResponseContent {
     }
 }
 
+/// What a PDS response holds beyond its fixed shape, with its ids drawn in the one order both
+/// [`response`] and [`response_xml`] rely on: payload, MessageID, trackingid.
+struct ResponseParts {
+    kind: ResponseKind,
+    service: &'static str,
+    payload_id: String,
+    message_id: String,
+    tracking_id: String,
+    body: PayloadBody,
+}
+
+fn response_parts(
+    operation: Operation,
+    content: ResponseContent,
+    ids: &dyn IdSource,
+) -> ResponseParts {
+    let payload_uuid = ids.next_id();
+    let payload_id = format!("uuid_{payload_uuid}");
+    let message_id = ids.next_id();
+    let tracking_id = ids.next_id();
+    let kind = operation.response_kind();
+    ResponseParts {
+        kind,
+        service: operation.response_service(),
+        payload_id,
+        message_id,
+        tracking_id,
+        body: response_body(kind, content, payload_uuid),
+    }
+}
+
 /// The response envelope for `operation`, shaped like the real service's (MessageID and
 /// Action only in the SOAP header; RelatesTo added when `relates_to` is given).
 pub fn response(
@@ -187,16 +218,14 @@ pub fn response(
     relates_to: Option<&str>,
     ids: &dyn IdSource,
 ) -> Envelope {
-    let payload_uuid = ids.next_id();
-    let payload_id = format!("uuid_{payload_uuid}");
-    let kind = operation.response_kind();
-    let body = response_body(kind, content, payload_uuid);
-    let (manifest, payloads) = manifest_and_payloads(&payload_id, kind.profile(), body);
+    let parts = response_parts(operation, content, ids);
+    let (manifest, payloads) =
+        manifest_and_payloads(&parts.payload_id, parts.kind.profile(), parts.body);
     Envelope {
         header: SoapHeader {
             addressing: Addressing {
-                message_id: Some(ids.next_id()),
-                action: Some(operation.response_service().to_owned()),
+                message_id: Some(parts.message_id),
+                action: Some(parts.service.to_owned()),
                 relates_to: relates_to.map(str::to_owned),
                 ..Addressing::default()
             },
@@ -205,8 +234,8 @@ pub fn response(
         },
         body: Body::DistributionEnvelope(DistributionEnvelope {
             header: ItkHeader {
-                service: Some(operation.response_service().to_owned()),
-                tracking_id: Some(ids.next_id()),
+                service: Some(parts.service.to_owned()),
+                tracking_id: Some(parts.tracking_id),
                 manifest: Some(manifest),
                 ..ItkHeader::default()
             },
@@ -225,23 +254,17 @@ pub fn response_xml(
     ids: &dyn IdSource,
     options: &WriteOptions,
 ) -> String {
-    let payload_uuid = ids.next_id();
-    let payload_id = ["uuid_", payload_uuid.as_str()].concat();
-    let message_id = ids.next_id();
-    let tracking_id = ids.next_id();
-    let kind = operation.response_kind();
-    let body = response_body(kind, content, payload_uuid);
-    let service = operation.response_service();
+    let parts = response_parts(operation, content, ids);
     let shell = ResponseShell {
-        message_id: &message_id,
-        action: service,
+        message_id: &parts.message_id,
+        action: parts.service,
         relates_to,
-        service,
-        tracking_id: &tracking_id,
-        payload_id: &payload_id,
-        profile: kind.profile(),
+        service: parts.service,
+        tracking_id: &parts.tracking_id,
+        payload_id: &parts.payload_id,
+        profile: parts.kind.profile(),
     };
-    response_to_xml(&shell, &body, options)
+    response_to_xml(&shell, &parts.body, options)
 }
 
 /// A response payload: `content` under a head with the payload id `id`.
