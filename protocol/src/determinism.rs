@@ -101,8 +101,8 @@ thread_local! {
     };
 }
 
-/// SplitMix64's increment (the golden ratio in 64 bits).
-const GOLDEN_GAMMA: u64 = 0x9E37_79B9_7F4A_7C15;
+/// SplitMix64's increment (the golden ratio in 64 bits), also a good odd multiplier for mixing.
+pub const GOLDEN_GAMMA: u64 = 0x9E37_79B9_7F4A_7C15;
 
 /// SplitMix64's finaliser: a bijection of `u64` that spreads every input bit. Also the last
 /// step of the simulator's cheap index hasher.

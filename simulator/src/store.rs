@@ -13,6 +13,7 @@ use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 
 use smsp_protocol::TraceQuery;
+use smsp_protocol::determinism::{GOLDEN_GAMMA, mix};
 
 use crate::scenario::Patient;
 
@@ -148,7 +149,7 @@ pub struct MixHasher(u64);
 
 impl Hasher for MixHasher {
     fn finish(&self) -> u64 {
-        smsp_protocol::determinism::mix(self.0)
+        mix(self.0)
     }
 
     fn write(&mut self, bytes: &[u8]) {
@@ -159,12 +160,12 @@ impl Hasher for MixHasher {
             self.write_u64(u64::from_le_bytes(w));
         }
         for &b in words.remainder() {
-            self.0 = (self.0.rotate_left(8) ^ u64::from(b)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+            self.0 = (self.0.rotate_left(8) ^ u64::from(b)).wrapping_mul(GOLDEN_GAMMA);
         }
     }
 
     fn write_u64(&mut self, n: u64) {
-        self.0 = (self.0 ^ n).wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ n;
+        self.0 = (self.0 ^ n).wrapping_mul(GOLDEN_GAMMA) ^ n;
     }
 }
 

@@ -93,11 +93,9 @@ pub(super) fn uri_problem(s: &str) -> Option<String> {
     };
     let plain = s.bytes().all(|b| b.is_ascii_graphic() && !forbidden(b));
     if !plain
-        && let Some(c) = s.chars().find(|c| {
-            c.is_whitespace()
-                || c.is_control()
-                || matches!(c, '<' | '>' | '"' | '{' | '}' | '|' | '\\' | '^' | '`')
-        })
+        && let Some(c) = s
+            .chars()
+            .find(|c| c.is_whitespace() || c.is_control() || (c.is_ascii() && forbidden(*c as u8)))
     {
         return Some(format!("contains {c:?}, which no URI may contain"));
     }

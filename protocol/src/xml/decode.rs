@@ -90,6 +90,16 @@ fn declared_encoding(bytes: &[u8]) -> Option<&str> {
     Some(&value[..close])
 }
 
+/// A `Malformed` error at byte offset `at` of `bytes`.
+pub(crate) fn malformed_at(bytes: &[u8], at: usize, message: String) -> ParseError {
+    let (line, column) = line_column_bytes(bytes, at);
+    ParseError::Malformed {
+        message,
+        line,
+        column,
+    }
+}
+
 /// 1-based line and column of a byte offset.
 pub(crate) fn line_column_bytes(bytes: &[u8], offset: usize) -> (usize, usize) {
     let upto = &bytes[..offset.min(bytes.len())];

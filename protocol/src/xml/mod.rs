@@ -14,7 +14,7 @@ pub(crate) mod write;
 pub(crate) fn trim_xml_whitespace(s: &str) -> &str {
     // By bytes: all four are ASCII, so the first and last other bytes begin and end
     // characters, and no character need be decoded.
-    let is_space = |b: &u8| matches!(b, b' ' | b'\t' | b'\r' | b'\n');
+    let is_space = |b: &u8| scan::CLASSES[usize::from(*b)] & scan::SPACE != 0;
     let bytes = s.as_bytes();
     let Some(start) = bytes.iter().position(|b| !is_space(b)) else {
         return "";

@@ -72,7 +72,7 @@ pub(crate) struct Scanner<'a> {
 }
 
 /// Byte classes, looked up rather than compared.
-const SPACE: u16 = 1;
+pub(crate) const SPACE: u16 = 1;
 /// May appear in a name (any non-ASCII byte does: the specification's ranges are intricate
 /// and every character a sender means as a name is in them).
 const NAME: u16 = 2;
@@ -91,7 +91,7 @@ const VALUE_PLAIN: u16 = 128;
 /// Neither `<` nor `&`: part of a run of character data.
 const TEXT_PLAIN: u16 = 256;
 
-const CLASSES: [u16; 256] = {
+pub(crate) const CLASSES: [u16; 256] = {
     let mut t = [0u16; 256];
     let mut b = 0;
     while b < 256 {
@@ -191,35 +191,32 @@ pub(crate) fn resolve_reference(name: &str) -> Result<Reference, Option<String>>
     }
 }
 
-/// Appends `raw` with XML 1.0 line ends normalised: `\r\n` and `\r` become `replacement`.
-fn push_normalised_eols(out: &mut String, raw: &str, replacement: char) {
+/// Character data with XML 1.0 line ends normalised (`\r\n` and `\r` become `\n`), borrowed
+/// when there is no `\r`.
+fn normalise_eols(raw: &str) -> Cow<'_, str> {
+    if !raw.as_bytes().contains(&b'\r') {
+        return Cow::Borrowed(raw);
+    }
+    let mut out = String::with_capacity(raw.len());
     let mut rest = raw;
     while let Some(at) = rest.find('\r') {
         out.push_str(&rest[..at]);
-        out.push(replacement);
+        out.push('\n');
         rest = &rest[at + 1..];
         if let Some(after) = rest.strip_prefix('\n') {
             rest = after;
         }
     }
     out.push_str(rest);
-}
-
-/// Character data with line ends normalised, borrowed when there is no `\r`.
-fn normalise_eols(raw: &str) -> Cow<'_, str> {
-    if !raw.as_bytes().contains(&b'\r') {
-        return Cow::Borrowed(raw);
-    }
-    let mut out = String::with_capacity(raw.len());
-    push_normalised_eols(&mut out, raw, '\n');
     Cow::Owned(out)
 }
 
 /// An attribute value normalised as XML 1.0 requires: line ends become one space, tab and
 /// line feed become spaces, references are resolved (a character reference to white space
-/// stays that character). Borrowed when nothing changes. `Err` names the problem.
-pub(crate) fn attribute_value(raw: &str) -> Result<Cow<'_, str>, ParseError> {
-    let special = |b: u8| matches!(b, b'&' | b'\t' | b'\r' | b'\n');
+/// stays that character). Borrowed when nothing changes. `Err` says what is wrong; the caller
+/// knows where.
+pub(crate) fn attribute_value(raw: &str) -> Result<Cow<'_, str>, String> {
+    let special = |b: u8| CLASSES[b as usize] & VALUE_SPECIAL != 0;
     if !raw.bytes().any(special) {
         return Ok(Cow::Borrowed(raw));
     }
@@ -237,18 +234,16 @@ pub(crate) fn attribute_value(raw: &str) -> Result<Cow<'_, str>, ParseError> {
         match b {
             b'&' => {
                 let Some(len) = raw[i + 1..].find(';') else {
-                    return Err(malformed_message("reference without its closing ;".into()));
+                    return Err("reference without its closing ;".into());
                 };
                 let name = &raw[i + 1..i + 1 + len];
                 match resolve_reference(name) {
                     Ok(Reference::Char(c)) => out.push(c),
                     Ok(Reference::Predefined(s)) => out.push_str(s),
                     Err(None) => {
-                        return Err(malformed_message(format!(
-                            "undeclared entity &{name}; in an attribute value"
-                        )));
+                        return Err(format!("undeclared entity &{name}; in an attribute value"));
                     }
-                    Err(Some(why)) => return Err(malformed_message(why)),
+                    Err(Some(why)) => return Err(why),
                 }
                 i += len + 2;
             }
@@ -268,15 +263,6 @@ pub(crate) fn attribute_value(raw: &str) -> Result<Cow<'_, str>, ParseError> {
     }
     out.push_str(&raw[from..]);
     Ok(Cow::Owned(out))
-}
-
-/// A `Malformed` error whose position the caller fills in (see [`Scanner::place`]).
-fn malformed_message(message: String) -> ParseError {
-    ParseError::Malformed {
-        message,
-        line: 0,
-        column: 0,
-    }
 }
 
 impl<'a> Scanner<'a> {
@@ -299,25 +285,7 @@ impl<'a> Scanner<'a> {
     }
 
     fn malformed(&self, at: usize, message: impl Into<String>) -> ParseError {
-        let (line, column) = super::decode::line_column_bytes(self.bytes(), at);
-        ParseError::Malformed {
-            message: message.into(),
-            line,
-            column,
-        }
-    }
-
-    /// Gives a position-less error from [`attribute_value`] or [`resolve_reference`] the
-    /// place `at`.
-    pub(crate) fn place(&self, e: ParseError, at: usize) -> ParseError {
-        match e {
-            ParseError::Malformed {
-                message,
-                line: 0,
-                column: 0,
-            } => self.malformed(at, message),
-            other => other,
-        }
+        super::decode::malformed_at(self.bytes(), at, message.into())
     }
 
     fn skip_spaces(&mut self) -> bool {

@@ -256,8 +256,6 @@ struct Builder<'l, 'a> {
     doc: Document<'a>,
     stack: Vec<Open<'a>>,
     bindings: Vec<Binding<'a>>,
-    /// The current start tag's attributes, as the scanner read them.
-    raw_attrs: Vec<RawAttr<'a>>,
     /// Prefixes of the current start tag's attributes, resolved once its declarations are in.
     prefixes: Vec<Option<&'a str>>,
     root_closed: bool,
@@ -289,13 +287,13 @@ pub(crate) fn parse_tree<'a>(
         },
         stack: Vec::with_capacity(16),
         bindings: Vec::with_capacity(8),
-        raw_attrs: Vec::with_capacity(8),
         prefixes: Vec::with_capacity(8),
         root_closed: false,
         elements: 0,
         notes: TreeNotes::default(),
     };
-    let mut raw_attrs = std::mem::take(&mut b.raw_attrs);
+    // The current start tag's attributes, as the scanner read them.
+    let mut raw_attrs: Vec<RawAttr<'a>> = Vec::with_capacity(8);
     loop {
         let open = b.stack.last().map_or("", |o| o.name);
         let token = scanner.next_token(&mut raw_attrs, open)?;
@@ -305,7 +303,7 @@ pub(crate) fn parse_tree<'a>(
                 name,
                 local_at,
                 empty,
-            } => b.open(name, local_at, &raw_attrs, at, empty, &scanner)?,
+            } => b.open(name, local_at, &raw_attrs, at, empty)?,
             Token::End { name } => {
                 let Some(open) = b.stack.last() else {
                     return Err(b.malformed(at, "closing tag without an opening tag".into()));
@@ -340,12 +338,7 @@ impl<'a> Builder<'_, 'a> {
     }
 
     fn malformed(&self, offset: usize, message: String) -> ParseError {
-        let (line, column) = self.line_column(offset);
-        ParseError::Malformed {
-            message,
-            line,
-            column,
-        }
+        crate::xml::decode::malformed_at(self.input.as_bytes(), offset, message)
     }
 
     fn path(&self, leaf: &str) -> String {
@@ -426,7 +419,6 @@ impl<'a> Builder<'_, 'a> {
         raw_attrs: &[RawAttr<'a>],
         at: usize,
         empty: bool,
-        scanner: &Scanner<'a>,
     ) -> Result<(), ParseError> {
         if self.root_closed {
             return Err(self.malformed(at, "content after the document element".into()));
@@ -485,7 +477,7 @@ impl<'a> Builder<'_, 'a> {
             let value = if a.plain {
                 Cow::Borrowed(a.value)
             } else {
-                attribute_value(a.value).map_err(|e| scanner.place(e, at))?
+                attribute_value(a.value).map_err(|why| self.malformed(at, why))?
             };
             self.prefixes.push(prefix);
             self.doc.attrs.push(Attr {
