@@ -151,9 +151,7 @@ pub async fn serve(
     handle: Handle<SocketAddr>,
     limits: ConnectionLimits,
 ) -> io::Result<()> {
-    configure(listener, tls, handle, limits)?
-        .serve(router.into_make_service())
-        .await
+    serve_service(listener, tls, router, handle, limits).await
 }
 
 /// Serves `service` as [`serve`] serves a router: every connection gets a clone of it, and
