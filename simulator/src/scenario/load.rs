@@ -38,6 +38,7 @@ use smsp_protocol::NhsNumber;
 use smsp_response_codes::{ResponseCodeTable, Service};
 
 use super::model::{Action, Patient, Rule, ScenarioFile};
+use super::parallel;
 use super::{LoadedRule, ResolvedOptions, Scenario, Source};
 use crate::store::MixHasher;
 
@@ -153,11 +154,160 @@ struct Pos {
 /// Checks the YAML syntax, the field names and each field's shape (NHS numbers are digits, dates
 /// are dates). Checks that need the whole scenario are [`load_paths`]'s.
 pub fn parse_file_text(path: &Path, text: &str) -> Result<ScenarioFile, ScenarioErrors> {
+    parse_texts(&[(path, text)])
+        .pop()
+        .unwrap_or_else(|| Err(internal_parse_error(path)))
+}
+
+/// Patients text per parsing job: large enough that a job's set-up is small beside it, small
+/// enough that a file spreads over the cores and the parser's buffers for a job stay small.
+const RUN_BYTES: usize = 64 * 1024;
+
+/// How one file is parsed: whole, or split at the items of its root `patients` list.
+///
+/// yaml_serde reads a whole document's events into memory before deserialising it, about 20
+/// bytes of events per byte of text, so a 37 MB file of 100,000 patients took 0.9 GB and most of
+/// its time went to the kernel handing out pages. Split, each run of items is a small document
+/// of its own, and the runs of every file are parsed in parallel.
+///
+/// A split changes nothing a user can see: the runs are the items' exact text (their columns
+/// kept), the rest is the file with the list replaced by ` []`, and if any part fails to parse the
+/// whole file is parsed as one document, so errors and their places are the same as ever. Only
+/// lines the outline scanner takes for items of the root list are split at; were it wrong, a
+/// run would start or end inside a quoted scalar, a flow collection or a block scalar, and that
+/// run fails to parse (a line at the list's column cannot continue a block or plain scalar).
+enum ParsePlan<'a> {
+    /// No block-style root `patients` list: one document.
+    Whole,
+    /// The file without its patients, and the runs of items in order.
+    Split { rest: String, runs: Vec<&'a str> },
+}
+
+impl<'a> ParsePlan<'a> {
+    /// Splits `text` where `items` says its patients are.
+    fn new(text: &'a str, items: &PatientItems) -> ParsePlan<'a> {
+        let (Some(&first), Some(end)) = (items.starts.first(), items.end) else {
+            return ParsePlan::Whole;
+        };
+        let mut rest = String::with_capacity(first + 4 + text.len() - end);
+        rest.push_str(&text[..first]);
+        rest.push_str(" []\n");
+        rest.push_str(&text[end..]);
+        let mut runs = Vec::new();
+        let mut from = first;
+        for &start in &items.starts[1..] {
+            if start - from >= RUN_BYTES {
+                runs.push(&text[from..start]);
+                from = start;
+            }
+        }
+        runs.push(&text[from..end]);
+        ParsePlan::Split { rest, runs }
+    }
+}
+
+/// One parsing job: a whole file, the rest of a split file, or one run of its patients.
+enum ParseJob {
+    Whole(usize),
+    Rest(usize),
+    Run(usize, usize),
+}
+
+/// What a [`ParseJob`] gave.
+enum ParseOutput {
+    File(Result<ScenarioFile, yaml_serde::Error>),
+    Patients(Result<Vec<Patient>, yaml_serde::Error>),
+}
+
+/// Parses files' texts (each a path, used only in errors, and the text), their patients spread
+/// over the machine's cores; results in input order.
+fn parse_texts(files: &[(&Path, &str)]) -> Vec<Result<ScenarioFile, ScenarioErrors>> {
+    let plans = parallel::map(files.len(), |i| plan(files[i].0, files[i].1));
+    let mut jobs = Vec::new();
+    for (f, planned) in plans.iter().enumerate() {
+        match planned {
+            Some(Ok(ParsePlan::Whole)) => jobs.push(ParseJob::Whole(f)),
+            Some(Ok(ParsePlan::Split { runs, .. })) => {
+                jobs.push(ParseJob::Rest(f));
+                jobs.extend((0..runs.len()).map(|k| ParseJob::Run(f, k)));
+            }
+            _ => {}
+        }
+    }
+    let mut outputs = parallel::map(jobs.len(), |j| match jobs[j] {
+        ParseJob::Whole(f) => ParseOutput::File(yaml_serde::from_str(files[f].1)),
+        ParseJob::Rest(f) => match &plans[f] {
+            Some(Ok(ParsePlan::Split { rest, .. })) => {
+                ParseOutput::File(yaml_serde::from_str(rest))
+            }
+            _ => unreachable!("a Rest job is made only for a split plan"),
+        },
+        ParseJob::Run(f, k) => match &plans[f] {
+            Some(Ok(ParsePlan::Split { runs, .. })) => {
+                ParseOutput::Patients(yaml_serde::from_str(runs[k]))
+            }
+            _ => unreachable!("a Run job is made only for a split plan"),
+        },
+    })
+    .into_iter();
+    plans
+        .into_iter()
+        .zip(files)
+        .map(|(planned, &(path, text))| {
+            let whole = || {
+                yaml_serde::from_str::<ScenarioFile>(text)
+                    .map_err(|e| yaml_error(path, text, &e).into())
+            };
+            match planned {
+                None => Err(internal_parse_error(path)),
+                Some(Err(e)) => Err(e),
+                Some(Ok(ParsePlan::Whole)) => match outputs.next() {
+                    Some(Some(ParseOutput::File(Ok(file)))) => Ok(file),
+                    Some(Some(ParseOutput::File(Err(e)))) => Err(yaml_error(path, text, &e).into()),
+                    _ => Err(internal_parse_error(path)),
+                },
+                Some(Ok(ParsePlan::Split { runs, .. })) => {
+                    let rest = outputs.next();
+                    let mut file = match rest {
+                        Some(Some(ParseOutput::File(Ok(file)))) if file.patients.is_empty() => {
+                            Some(file)
+                        }
+                        _ => None,
+                    };
+                    let mut patients = Vec::new();
+                    for _ in 0..runs.len() {
+                        match outputs.next() {
+                            Some(Some(ParseOutput::Patients(Ok(run)))) => {
+                                if patients.is_empty() {
+                                    patients.reserve(run.len() * runs.len());
+                                }
+                                patients.extend(run);
+                            }
+                            // A run that fails: the whole file's parse says what and where.
+                            _ => file = None,
+                        }
+                    }
+                    match file {
+                        Some(mut file) => {
+                            file.patients = patients;
+                            Ok(file)
+                        }
+                        None => whole(),
+                    }
+                }
+            }
+        })
+        .collect()
+}
+
+/// The hostile-input guards, then how to parse the file.
+fn plan<'a>(path: &Path, text: &'a str) -> Result<ParsePlan<'a>, ScenarioErrors> {
     if text.len() as u64 > MAX_SCENARIO_BYTES {
         return Err(too_big(path, text.len() as u64).into());
     }
-    // Only the hostile-input guards here: where items start is needed only to place a
-    // whole-scenario error, so that part of the outline is built later, and only if one is found.
+    // Only the guards and the patients items here: where other items start is needed only to
+    // place a whole-scenario error, so that part of the outline is built later, and only if one
+    // is found.
     let outline = Outline::guard(text);
     if let Some(pos) = outline.flow_too_deep {
         return Err(ScenarioError::new(
@@ -184,10 +334,17 @@ pub fn parse_file_text(path: &Path, text: &str) -> Result<ScenarioFile, Scenario
         )
         .into());
     }
-    match yaml_serde::from_str::<ScenarioFile>(text) {
-        Ok(file) => Ok(file),
-        Err(e) => Err(yaml_error(path, text, &e).into()),
-    }
+    Ok(ParsePlan::new(text, &outline.patients))
+}
+
+/// A parse that panicked (never expected: the invariant is that input cannot make one).
+fn internal_parse_error(path: &Path) -> ScenarioErrors {
+    ScenarioError::new(
+        path,
+        None,
+        "internal error while parsing this file".to_owned(),
+    )
+    .into()
 }
 
 fn too_big(path: &Path, len: u64) -> ScenarioError {
@@ -467,54 +624,25 @@ impl Parsed {
 /// A parsed file and its SHA-256, or its errors.
 type ParseResult = Result<(ScenarioFile, String), ScenarioErrors>;
 
-/// Hashes and parses every input, the files of a folder spread over the machine's cores (a
-/// large scenario split into parts loads in parallel), results in input order.
+/// Hashes and parses every input, spread over the machine's cores; results in input order.
 fn parse_all(inputs: Vec<Input>) -> Vec<(Input, ParseResult)> {
-    let parse = |input: &Input| -> ParseResult {
-        let sha256 = hex::encode(Sha256::digest(input.text.as_bytes()));
-        parse_file_text(&input.path, &input.text).map(|file| (file, sha256))
-    };
-    let workers = std::thread::available_parallelism().map_or(1, usize::from);
-    if inputs.len() < 2 || workers < 2 {
-        return inputs
-            .into_iter()
-            .map(|i| {
-                let r = parse(&i);
-                (i, r)
-            })
-            .collect();
-    }
-    let chunk = inputs.len().div_ceil(workers);
-    let results: Vec<ParseResult> = std::thread::scope(|scope| {
-        let handles: Vec<_> = inputs
-            .chunks(chunk)
-            .map(|part| {
-                (
-                    part,
-                    scope.spawn(move || part.iter().map(parse).collect::<Vec<_>>()),
-                )
-            })
-            .collect();
-        handles
-            .into_iter()
-            .flat_map(|(part, h)| {
-                // A parse never panics on input (the invariant); if one did, each file of
-                // that part says so rather than shifting the results of the others.
-                h.join().unwrap_or_else(|_| {
-                    part.iter()
-                        .map(|i| {
-                            Err(ScenarioError::new(
-                                &i.path,
-                                None,
-                                "internal error while parsing this file".to_owned(),
-                            )
-                            .into())
-                        })
-                        .collect()
-                })
-            })
-            .collect()
+    let hashes = parallel::map(inputs.len(), |i| {
+        hex::encode(Sha256::digest(inputs[i].text.as_bytes()))
     });
+    let texts: Vec<(&Path, &str)> = inputs
+        .iter()
+        .map(|i| (i.path.as_path(), i.text.as_str()))
+        .collect();
+    let parsed = parse_texts(&texts);
+    let results: Vec<ParseResult> = parsed
+        .into_iter()
+        .zip(hashes)
+        .zip(&inputs)
+        .map(|((parsed, hash), input)| {
+            let hash = hash.ok_or_else(|| internal_parse_error(&input.path))?;
+            parsed.map(|file| (file, hash))
+        })
+        .collect();
     inputs.into_iter().zip(results).collect()
 }
 
@@ -998,7 +1126,8 @@ impl<'a> Checker<'a> {
 // ---------------------------------------------------------------------------------------------
 
 /// What a quick scan of the text found: where each block-style key and list item starts, the
-/// aliases used, and whether flow collections nest too deep.
+/// aliases used, whether flow collections nest too deep, and where the root `patients` list's
+/// items are (for splitting a large file, see [`ParsePlan`]).
 ///
 /// The scanner follows YAML's block structure by indentation and skips the insides of block
 /// scalars (`|`, `>`), plain multi-line scalars and quoted scalars, so a `*` or `[` in text is not
@@ -1016,6 +1145,18 @@ struct Outline {
     flow_too_deep: Option<Pos>,
     /// Whether `spots` is filled (only when an error has to be placed).
     record_spots: bool,
+    /// Byte offsets of the lines where the block items of the root `patients` list start, in
+    /// order, and where that list ends: what [`parse_file_text`] splits a file at.
+    patients: PatientItems,
+}
+
+/// Where the root `patients` list's block items are in the text (see [`Outline::patients`]).
+#[derive(Debug, Default)]
+struct PatientItems {
+    /// The byte offset of each item's first line.
+    starts: Vec<usize>,
+    /// The byte offset of the first line after the list (the text's length if none).
+    end: Option<usize>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -1030,6 +1171,8 @@ struct Frame {
     kind: FrameKind,
     path: String,
     next_index: usize,
+    /// The value of the root mapping's `patients` key.
+    patients: bool,
 }
 
 /// A key or item whose value starts on a later line.
@@ -1039,6 +1182,8 @@ struct Pending {
     indent: usize,
     /// A key's list may sit at the key's own indentation; an item's children must be deeper.
     seq_at_same_indent: bool,
+    /// The root mapping's `patients` key.
+    patients: bool,
 }
 
 /// What the scanner carries from one line to the next.
@@ -1052,6 +1197,8 @@ struct ScanState {
     flow: FlowState,
     /// Lines indented deeper than this belong to a block or plain multi-line scalar.
     skip_deeper_than: Option<usize>,
+    /// The line just scanned started an item of the root `patients` list.
+    patients_item: bool,
 }
 
 /// Flow and quote state carried from one line to the next.
@@ -1064,6 +1211,23 @@ struct FlowState {
 impl FlowState {
     fn open(&self) -> bool {
         self.depth > 0 || self.quote.is_some()
+    }
+}
+
+impl PatientItems {
+    /// An item starts at `offset`, unless the list has already ended (a second `patients`
+    /// key is left whole, for the parser to refuse).
+    fn item_at(&mut self, offset: usize) {
+        if self.end.is_none() {
+            self.starts.push(offset);
+        }
+    }
+
+    /// The list, if it has started, ends before the line at `offset`.
+    fn close_at(&mut self, offset: usize) {
+        if !self.starts.is_empty() && self.end.is_none() {
+            self.end = Some(offset);
+        }
     }
 }
 
@@ -1124,11 +1288,13 @@ impl Outline {
             ..Outline::default()
         };
         let mut st = ScanState::default();
+        let base = text.as_ptr() as usize;
         let text = text.strip_prefix('\u{feff}').unwrap_or(text);
         // One buffer for every line: a large scenario has millions of lines.
         let mut chars: Vec<char> = Vec::new();
         for (n, raw) in text.lines().enumerate() {
             let line_no = n + 1;
+            let offset = raw.as_ptr() as usize - base;
             chars.clear();
             chars.extend(raw.chars());
             let chars = chars.as_slice();
@@ -1155,6 +1321,7 @@ impl Outline {
             {
                 st.stack.clear();
                 st.pending = None;
+                out.patients.close_at(offset);
                 continue;
             }
             if st.stack.is_empty() {
@@ -1163,13 +1330,21 @@ impl Outline {
                     kind: FrameKind::Map,
                     path: String::new(),
                     next_index: 0,
+                    patients: false,
                 });
             }
             out.scan_block_line(chars, indent, line_no, &mut st);
             if out.flow_too_deep.is_some() {
                 return out;
             }
+            if std::mem::take(&mut st.patients_item) {
+                out.patients.item_at(offset);
+            } else if !st.stack.get(1).is_some_and(|f| f.patients) {
+                out.patients.close_at(offset);
+            }
         }
+        let end = text.len() + (text.as_ptr() as usize - base);
+        out.patients.close_at(end);
         out
     }
 
@@ -1191,12 +1366,14 @@ impl Outline {
                     return;
                 };
                 self.record(&item_path, line_no, col + 1);
+                st.patients_item |= st.stack.len() == 2 && st.stack[1].patients;
                 let after = col + 1 + chars[col + 1..].iter().take_while(|c| **c == ' ').count();
                 if after >= chars.len() || chars[after] == '#' {
                     st.pending = Some(Pending {
                         path: item_path,
                         indent: col,
                         seq_at_same_indent: false,
+                        patients: false,
                     });
                     return;
                 }
@@ -1206,6 +1383,7 @@ impl Outline {
                         path: item_path,
                         indent: col,
                         seq_at_same_indent: false,
+                        patients: false,
                     });
                     col = after;
                     continue;
@@ -1216,6 +1394,7 @@ impl Outline {
                         kind: FrameKind::Map,
                         path: item_path,
                         next_index: 0,
+                        patients: false,
                     });
                     st.pending = None;
                     col = after;
@@ -1235,6 +1414,8 @@ impl Outline {
             else {
                 return;
             };
+            let is_patients =
+                st.stack.len() == 1 && rest[key.clone()].iter().copied().eq("patients".chars());
             // Paths are only written when spots are recorded: the guards need none.
             let path = if !self.record_spots {
                 String::new()
@@ -1258,6 +1439,7 @@ impl Outline {
                     path,
                     indent: col,
                     seq_at_same_indent: true,
+                    patients: is_patients,
                 });
                 return;
             }
@@ -1285,6 +1467,7 @@ impl Outline {
                     kind: FrameKind::Seq,
                     path: p.path,
                     next_index: 0,
+                    patients: p.patients,
                 });
             }
         }
@@ -1319,6 +1502,7 @@ impl Outline {
                 kind: FrameKind::Map,
                 path: p.path,
                 next_index: 0,
+                patients: false,
             });
         }
         while stack

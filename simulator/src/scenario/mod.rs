@@ -5,6 +5,7 @@ pub mod generate;
 pub mod load;
 pub mod model;
 pub mod opentest;
+mod parallel;
 pub mod schema;
 
 use std::path::PathBuf;
