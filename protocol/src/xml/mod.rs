@@ -8,6 +8,45 @@ pub(crate) mod scan;
 pub(crate) mod tree;
 pub(crate) mod write;
 
+/// Whether two strings are equal, trying identity first: an end tag's name is its start tag's
+/// own slice, and known namespace URIs are the same constants (see `tree`), so many of the
+/// comparisons a parse makes end there. Otherwise the bytes are compared here, a word at a
+/// time: the names and URIs a parse compares are short, and a call to `memcmp` for each (what
+/// `==` compiles to) cost more than the comparing.
+#[inline]
+pub(crate) fn same(a: &str, b: &str) -> bool {
+    same_bytes(a.as_bytes(), b.as_bytes())
+}
+
+/// [`same`] for bytes.
+#[inline]
+pub(crate) fn same_bytes(a: &[u8], b: &[u8]) -> bool {
+    let n = a.len();
+    if n != b.len() {
+        return false;
+    }
+    if std::ptr::eq(a.as_ptr(), b.as_ptr()) {
+        return true;
+    }
+    let word = |s: &[u8], at: usize| s[at..].first_chunk::<8>().map(|w| u64::from_ne_bytes(*w));
+    if n >= 8 {
+        let mut at = 0;
+        while at + 8 <= n {
+            if word(a, at) != word(b, at) {
+                return false;
+            }
+            at += 8;
+        }
+        // The last word, overlapping the one before when the length is not a multiple of 8.
+        return word(a, n - 8) == word(b, n - 8);
+    }
+    let mut differ = 0;
+    for i in 0..n {
+        differ |= a[i] ^ b[i];
+    }
+    differ == 0
+}
+
 /// Trims XML whitespace (space, tab, CR, LF) only. `str::trim` would also strip Unicode
 /// spaces such as U+00A0 and U+3000, which XML treats as content, losing data at the edges
 /// of a value.
@@ -28,7 +67,36 @@ pub(crate) fn trim_xml_whitespace(s: &str) -> &str {
 
 #[cfg(test)]
 mod tests {
-    use super::trim_xml_whitespace;
+    use super::{same, trim_xml_whitespace};
+
+    #[test]
+    fn same_is_string_equality() {
+        let words = [
+            "",
+            "a",
+            "ab",
+            "abcdefg",
+            "abcdefgh",
+            "abcdefgi",
+            "abcdefghi",
+            "bbcdefghi",
+            "abcdefghijklmnop",
+            "abcdefghijklmnoq",
+            "abcdefghijklmnopq",
+            "xbcdefghijklmnopq",
+            "é",
+            "éé",
+            "http://schemas.xmlsoap.org/soap/envelope/",
+            "http://schemas.xmlsoap.org/soap/envelope_",
+        ];
+        for a in words {
+            for b in words {
+                assert_eq!(same(a, b), a == b, "{a:?} {b:?}");
+                let copy = b.to_owned();
+                assert_eq!(same(a, &copy), a == b, "{a:?} {b:?} (a copy)");
+            }
+        }
+    }
 
     #[test]
     fn trims_xml_whitespace_only() {

@@ -7,6 +7,7 @@ use std::borrow::Cow;
 use super::scan::{RawAttr, Scanner, Token, attribute_value};
 
 use crate::error::ParseError;
+use crate::ns;
 use crate::parse::ParseLimits;
 
 /// A parsed document: every element and attribute in two flat vectors (an arena), so
@@ -122,7 +123,7 @@ impl<'d, 'a> Element<'d, 'a> {
 
     /// Whether this element is `{namespace}name`.
     pub(crate) fn is(&self, namespace: &str, name: &str) -> bool {
-        self.name() == name && self.namespace() == namespace
+        super::same(self.name(), name) && super::same(self.namespace(), namespace)
     }
 
     /// The attributes, namespace declarations excepted, in document order.
@@ -165,7 +166,7 @@ impl<'d, 'a> Element<'d, 'a> {
     pub(crate) fn attr_ns(&self, namespace: &str, name: &str) -> Option<&'d str> {
         self.attrs()
             .iter()
-            .find(|a| a.name == name && a.namespace() == namespace)
+            .find(|a| super::same(a.name, name) && super::same(a.namespace(), namespace))
             .map(|a| a.value.as_ref())
     }
 
@@ -308,7 +309,7 @@ pub(crate) fn parse_tree<'a>(
                 let Some(open) = b.stack.last() else {
                     return Err(b.malformed(at, "closing tag without an opening tag".into()));
                 };
-                if open.name != name {
+                if !super::same(open.name, name) {
                     let expected = open.name;
                     return Err(b.malformed(at, format!("expected </{expected}>, found </{name}>")));
                 }
@@ -366,7 +367,12 @@ impl<'a> Builder<'_, 'a> {
                 .filter(|uri| !uri.is_empty())),
             Some("xml") => Ok(Some(XML_NAMESPACE)),
             Some("xmlns") => Ok(Some(XMLNS_NAMESPACE)),
-            Some(p) => match self.bindings.iter().rev().find(|b| b.prefix == p) {
+            Some(p) => match self
+                .bindings
+                .iter()
+                .rev()
+                .find(|b| super::same(b.prefix, p))
+            {
                 Some(b) if !b.uri.is_empty() => Ok(Some(b.uri)),
                 _ => Err(p.to_owned()),
             },
@@ -408,7 +414,10 @@ impl<'a> Builder<'_, 'a> {
                 ),
             );
         }
-        self.bindings.push(Binding { prefix, uri });
+        self.bindings.push(Binding {
+            prefix,
+            uri: known_namespace(uri),
+        });
         Ok(())
     }
 
@@ -443,7 +452,7 @@ impl<'a> Builder<'_, 'a> {
         // One pass over the attributes: duplicates, declarations, limits and values. Prefixes
         // are resolved afterwards, once every declaration of this tag is in scope.
         for (i, a) in raw_attrs.iter().enumerate() {
-            if raw_attrs[..i].iter().any(|b| b.name == a.name) {
+            if raw_attrs[..i].iter().any(|b| super::same(b.name, a.name)) {
                 return Err(self.malformed(at, format!("duplicated attribute {:?}", a.name)));
             }
             let binding = match a.name.strip_prefix("xmlns") {
@@ -594,6 +603,27 @@ impl<'a> Builder<'_, 'a> {
             None => Err(self.malformed(at, "text outside the document element".into())),
         }
     }
+}
+
+/// The namespaces SMSP messages use, as the constants the parser looks them up by.
+const KNOWN_NAMESPACES: [&str; 8] = [
+    ns::SOAP11,
+    ns::SOAP12,
+    ns::WSA,
+    ns::WSSE,
+    ns::WSU,
+    ns::ITK,
+    ns::HL7,
+    ns::XSI,
+];
+
+/// `uri` as the constant of a known namespace when it is one, so that the many look-ups by
+/// namespace find it by identity ([`super::same`]); any other URI as written.
+fn known_namespace(uri: &str) -> &str {
+    KNOWN_NAMESPACES
+        .into_iter()
+        .find(|k| k.len() == uri.len() && *k == uri)
+        .unwrap_or(uri)
 }
 
 /// A qualified name's prefix (if any) and local name, split where the scanner found the
