@@ -206,11 +206,10 @@ impl<'a> ParsePlan<'a> {
     }
 }
 
-/// One parsing job: a whole file, the rest of a split file, or one run of its patients.
-enum ParseJob {
-    Whole(usize),
-    Rest(usize),
-    Run(usize, usize),
+/// One parsing job: a whole file or the rest of a split file, or one run of its patients.
+enum ParseJob<'p> {
+    File(&'p str),
+    Patients(&'p str),
 }
 
 /// What a [`ParseJob`] gave.
@@ -223,33 +222,23 @@ enum ParseOutput {
 /// over the machine's cores; results in input order.
 fn parse_texts(files: &[(&Path, &str)]) -> Vec<Result<ScenarioFile, ScenarioErrors>> {
     let plans = parallel::map(files.len(), |i| plan(files[i].0, files[i].1));
+    // Each planned file's jobs, in order: the file (or its rest), then its runs.
     let mut jobs = Vec::new();
-    for (f, planned) in plans.iter().enumerate() {
+    for (planned, &(_, text)) in plans.iter().zip(files) {
         match planned {
-            Some(Ok(ParsePlan::Whole)) => jobs.push(ParseJob::Whole(f)),
-            Some(Ok(ParsePlan::Split { runs, .. })) => {
-                jobs.push(ParseJob::Rest(f));
-                jobs.extend((0..runs.len()).map(|k| ParseJob::Run(f, k)));
+            Some(Ok(ParsePlan::Whole)) => jobs.push(ParseJob::File(text)),
+            Some(Ok(ParsePlan::Split { rest, runs })) => {
+                jobs.push(ParseJob::File(rest));
+                jobs.extend(runs.iter().map(|run| ParseJob::Patients(run)));
             }
             _ => {}
         }
     }
-    let mut outputs = parallel::map(jobs.len(), |j| match jobs[j] {
-        ParseJob::Whole(f) => ParseOutput::File(yaml_serde::from_str(files[f].1)),
-        ParseJob::Rest(f) => match &plans[f] {
-            Some(Ok(ParsePlan::Split { rest, .. })) => {
-                ParseOutput::File(yaml_serde::from_str(rest))
-            }
-            _ => unreachable!("a Rest job is made only for a split plan"),
-        },
-        ParseJob::Run(f, k) => match &plans[f] {
-            Some(Ok(ParsePlan::Split { runs, .. })) => {
-                ParseOutput::Patients(yaml_serde::from_str(runs[k]))
-            }
-            _ => unreachable!("a Run job is made only for a split plan"),
-        },
-    })
-    .into_iter();
+    let outputs = parallel::map(jobs.len(), |j| match jobs[j] {
+        ParseJob::File(text) => ParseOutput::File(yaml_serde::from_str(text)),
+        ParseJob::Patients(text) => ParseOutput::Patients(yaml_serde::from_str(text)),
+    });
+    let mut outputs = outputs.into_iter();
     plans
         .into_iter()
         .zip(files)
