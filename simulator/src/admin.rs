@@ -62,7 +62,7 @@ async fn health(State(engine): State<Arc<Engine>>) -> Json<Value> {
             "name": s.name,
             "sha256": s.sha256,
         })).collect::<Vec<_>>(),
-        "exchanges": engine.journal().exchanges().len(),
+        "exchanges": engine.journal().len(),
         "evicted": engine.journal().evicted(),
         "journal_file_failed": engine.journal().file_failed(),
     }))
@@ -81,7 +81,7 @@ fn summary(e: &Exchange) -> Value {
 async fn exchanges(State(engine): State<Arc<Engine>>) -> Json<Value> {
     let all = engine.journal().exchanges();
     Json(json!({
-        "exchanges": all.iter().map(|e| summary(e)).collect::<Vec<_>>(),
+        "exchanges": all.iter().map(summary).collect::<Vec<_>>(),
         "evicted": engine.journal().evicted(),
     }))
 }
@@ -92,7 +92,7 @@ async fn exchange(State(engine): State<Arc<Engine>>, Path(id): Path<String>) -> 
         .ok()
         .and_then(|id| engine.journal().get(id))
     {
-        Some(e) => Json(&*e).into_response(),
+        Some(e) => Json(e).into_response(),
         None => (
             StatusCode::NOT_FOUND,
             Json(json!({"error": format!("no exchange {id} in the in-memory journal")})),

@@ -420,10 +420,10 @@ fn live(args: &ClientArgs, plan: &Plan) -> Result<Live, CliError> {
         let exchanges = engine.journal().exchanges();
         let captured: Vec<Captured> = exchanges
             .iter()
-            .map(|e| captured_from(e))
+            .map(captured_from)
             .collect::<Result<_, _>>()
             .map_err(|e| CliError::runtime(e, None))?;
-        let certificate = certificate_of(exchanges.iter().map(|e| e.as_ref()));
+        let certificate = certificate_of(exchanges.iter());
         let description = format!(
             "the client under test, against the built-in simulator ({})",
             if args.reference {
@@ -484,7 +484,7 @@ async fn walk(
             smsp_harness::plan::load::fill_instruction(&step.instruction, &step.inputs)
                 .unwrap_or_else(|_| step.instruction.clone());
         println!("step {}: {instruction}", step.id);
-        let before = engine.journal().exchanges().len();
+        let before = engine.journal().len();
         if let Some(client) = &reference {
             for line in client
                 .perform(step, &smsp_protocol::SystemClock, &smsp_protocol::RandomIds)
@@ -550,7 +550,7 @@ async fn walk(
             )
             .await;
         }
-        let after = engine.journal().exchanges().len();
+        let after = engine.journal().len();
         println!("    {} request(s)", after - before);
     }
     Ok(())
@@ -573,7 +573,7 @@ async fn wait_for_requests(engine: &Engine, before: usize, timeout: Duration, qu
     let mut last_change = Instant::now();
     loop {
         tokio::time::sleep(Duration::from_millis(100)).await;
-        let count = engine.journal().exchanges().len();
+        let count = engine.journal().len();
         if count != last_count {
             last_count = count;
             last_change = Instant::now();
