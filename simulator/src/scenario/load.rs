@@ -570,7 +570,9 @@ fn read_capped(path: &Path) -> Result<String, ScenarioError> {
     let file = fs::File::open(path).map_err(cannot)?;
     // Sized from the file's length, so a large file is not copied through doubling buffers
     // (`take` hides the length `read_to_end` would otherwise use).
-    let declared = file.metadata().map_or(0, |m| m.len().min(MAX_SCENARIO_BYTES + 1));
+    let declared = file
+        .metadata()
+        .map_or(0, |m| m.len().min(MAX_SCENARIO_BYTES + 1));
     let mut bytes = Vec::with_capacity(usize::try_from(declared).unwrap_or(0));
     file.take(MAX_SCENARIO_BYTES + 1)
         .read_to_end(&mut bytes)
