@@ -243,9 +243,11 @@ fn parse_texts(files: &[(&Path, &str)]) -> Vec<Result<ScenarioFile, ScenarioErro
         .into_iter()
         .zip(files)
         .map(|(planned, &(path, text))| {
-            let whole = || {
-                yaml_serde::from_str::<ScenarioFile>(text)
-                    .map_err(|e| yaml_error(path, text, &e).into())
+            // The fallback for a split file, on this thread: caught like the jobs were.
+            let whole = || match parallel::catching(|| yaml_serde::from_str::<ScenarioFile>(text)) {
+                Some(Ok(file)) => Ok(file),
+                Some(Err(e)) => Err(yaml_error(path, text, &e).into()),
+                None => Err(internal_parse_error(path)),
             };
             match planned {
                 None => Err(internal_parse_error(path)),

@@ -7,12 +7,18 @@
 use std::panic::AssertUnwindSafe;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
+/// Runs `work` on this thread; `None` if it panicked. The parser is a dependency fed with the
+/// user's text, and a bug in it must give the user an error, not end the process.
+pub(crate) fn catching<T>(work: impl FnOnce() -> T) -> Option<T> {
+    // Unwind safety: every caller's work only reads what it is given, and its result is
+    // dropped if it panics, so nothing half-changed is seen afterwards.
+    std::panic::catch_unwind(AssertUnwindSafe(work)).ok()
+}
+
 /// Runs `work(0)`, …, `work(jobs - 1)` on up to as many threads as the machine has cores and
 /// returns the results in job order. A job that panicked gives `None`; the others still run.
 pub(crate) fn map<T: Send>(jobs: usize, work: impl Fn(usize) -> T + Sync) -> Vec<Option<T>> {
-    // A job only reads what it is given and its result is dropped if it panics, so nothing
-    // half-changed is seen afterwards.
-    let run = |i: usize| std::panic::catch_unwind(AssertUnwindSafe(|| work(i))).ok();
+    let run = |i: usize| catching(|| work(i));
     let workers = std::thread::available_parallelism()
         .map_or(1, usize::from)
         .min(jobs);
