@@ -11,7 +11,7 @@ use std::fs::File;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Mutex, MutexGuard};
+use std::sync::{Arc, Mutex, MutexGuard};
 
 use base64::Engine as _;
 use bytes::Bytes;
@@ -422,10 +422,11 @@ impl Journal {
     /// Records an exchange: appended to the file (if any) first, then kept in memory.
     pub fn record(&self, exchange: Exchange) {
         if let Some(file) = &self.file {
-            let mut sink = lock(file);
+            // Serialised before the lock is taken: the other workers wait only for the write.
             match serde_json::to_string(&exchange) {
                 Ok(mut line) => {
                     line.push('\n');
+                    let mut sink = lock(file);
                     // One write per line, under the lock: lines never interleave.
                     if let Err(e) = sink.file.write_all(line.as_bytes()) {
                         if !sink.failed {
@@ -459,7 +460,8 @@ impl Journal {
 
     /// The exchanges held in memory, oldest first.
     pub fn exchanges(&self) -> Vec<Exchange> {
-        // Copied under the lock (reference counts only), unpacked outside it.
+        // Copied under the lock (reference counts only: the text is an `Arc`, the bodies are
+        // shared `Bytes`), unpacked outside it.
         let held: Vec<Packed> = lock(&self.memory).entries.iter().cloned().collect();
         held.iter().map(Packed::unpack).collect()
     }
@@ -517,16 +519,14 @@ struct Packed {
     kind: AnswerKind,
     http_status: Option<u16>,
     /// The text fields, in the order [`Fields::visit`] gives them.
-    text: Bytes,
+    text: Arc<[u8]>,
     request: Data,
     response: Option<Data>,
 }
 
 impl From<Exchange> for Packed {
     fn from(e: Exchange) -> Packed {
-        let mut size = Size(0);
-        Fields::visit(&e, &mut size);
-        let mut text = Vec::with_capacity(size.0);
+        let mut text = Vec::with_capacity(512);
         Fields::visit(&e, &mut text);
         Packed {
             id: e.id,
@@ -534,7 +534,8 @@ impl From<Exchange> for Packed {
             delay_ms: e.delay_ms,
             kind: e.answer.kind,
             http_status: e.answer.http_status,
-            text: Bytes::from(text),
+            // One exact allocation kept; the working buffer is freed at once, still in cache.
+            text: Arc::from(text),
             request: e.request.data,
             response: e.response.map(|r| r.data),
         }
@@ -624,34 +625,15 @@ impl Packed {
     }
 }
 
-/// Where packed text goes: a buffer, or a count of its size (so the buffer is allocated once).
-trait Sink {
-    fn put(&mut self, bytes: &[u8]);
-}
+/// Writes an exchange's text fields: each string as its length (8 bytes, little-endian) and
+/// its bytes, `u64::MAX` for an absent one; each list or optional group behind a count.
+struct Fields<'b>(&'b mut Vec<u8>);
 
-struct Size(usize);
+const ABSENT: u64 = u64::MAX;
 
-impl Sink for Size {
-    fn put(&mut self, bytes: &[u8]) {
-        self.0 += bytes.len();
-    }
-}
-
-impl Sink for Vec<u8> {
-    fn put(&mut self, bytes: &[u8]) {
-        self.extend_from_slice(bytes);
-    }
-}
-
-/// Writes an exchange's text fields: each string as its length (4 bytes, little-endian) and
-/// its bytes, `u32::MAX` for an absent one; each list or optional group behind a count.
-struct Fields<'s, S>(&'s mut S);
-
-const ABSENT: u32 = u32::MAX;
-
-impl<S: Sink> Fields<'_, S> {
-    fn visit(e: &Exchange, sink: &mut S) {
-        let mut w = Fields(sink);
+impl Fields<'_> {
+    fn visit(e: &Exchange, out: &mut Vec<u8>) {
+        let mut w = Fields(out);
         w.string(&e.received_at);
         w.opt(e.peer.as_deref());
         w.count(usize::from(e.client.is_some()));
@@ -697,21 +679,19 @@ impl<S: Sink> Fields<'_, S> {
     }
 
     fn count(&mut self, n: usize) {
-        // Journal text comes from bodies of at most a few MiB: lengths fit in 32 bits.
-        let n = u32::try_from(n).unwrap_or(ABSENT - 1);
-        self.0.put(&n.to_le_bytes());
+        // A `usize` always fits in 64 bits, and never reaches `ABSENT` (no allocation can).
+        self.0.extend_from_slice(&(n as u64).to_le_bytes());
     }
 
     fn string(&mut self, s: &str) {
-        let bytes = &s.as_bytes()[..s.len().min(ABSENT as usize - 1)];
-        self.count(bytes.len());
-        self.0.put(bytes);
+        self.count(s.len());
+        self.0.extend_from_slice(s.as_bytes());
     }
 
     fn opt(&mut self, s: Option<&str>) {
         match s {
             Some(s) => self.string(s),
-            None => self.0.put(&ABSENT.to_le_bytes()),
+            None => self.0.extend_from_slice(&ABSENT.to_le_bytes()),
         }
     }
 
@@ -728,11 +708,11 @@ impl<S: Sink> Fields<'_, S> {
 struct Unpacker<'b>(&'b [u8]);
 
 impl Unpacker<'_> {
-    fn word(&mut self) -> u32 {
-        match self.0.split_first_chunk::<4>() {
+    fn word(&mut self) -> u64 {
+        match self.0.split_first_chunk::<8>() {
             Some((word, rest)) => {
                 self.0 = rest;
-                u32::from_le_bytes(*word)
+                u64::from_le_bytes(*word)
             }
             None => {
                 debug_assert!(false, "journal text read past its end");
@@ -741,15 +721,15 @@ impl Unpacker<'_> {
         }
     }
 
-    fn bytes(&mut self, len: u32) -> String {
-        let len = (len as usize).min(self.0.len());
+    fn bytes(&mut self, len: u64) -> String {
+        let len = usize::try_from(len).map_or(self.0.len(), |len| len.min(self.0.len()));
         let (text, rest) = self.0.split_at(len);
         self.0 = rest;
         // Written from `&str`s whole: always UTF-8.
         String::from_utf8_lossy(text).into_owned()
     }
 
-    fn count(&mut self) -> u32 {
+    fn count(&mut self) -> u64 {
         self.word()
     }
 
