@@ -10,7 +10,7 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
-/// mimalloc instead of the system allocator: a request makes a few dozen short-lived
+/// mimalloc instead of the system allocator: a request makes about eighty short-lived
 /// allocations on whichever worker thread serves it, and glibc's malloc spent about 15 % of the
 /// simulator's time per request on them (consolidating its free lists on every parse), more
 /// under two threads. See ARCHITECTURE.md and bench/README.md.

@@ -1,6 +1,8 @@
 //! The XML tokenizer: splits a document (already decoded to text) into start tags with their
 //! attributes, end tags and character data, in one pass over the input, borrowing everything
-//! it can. It knows nothing of namespaces, limits or trees: [`super::tree`] builds on it.
+//! it can. It knows nothing of namespaces, limits or trees: [`super::tree`] builds on it. The
+//! one thing the tree tells it is the name of the innermost open element, so that the end tag
+//! that almost always repeats it is compared, not read a second time.
 //!
 //! What it refuses, as not well-formed: markup left open at the end of the input (tags,
 //! comments, CDATA sections, processing instructions), names that are empty or hold characters
