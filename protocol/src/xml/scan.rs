@@ -291,11 +291,7 @@ impl<'a> Scanner<'a> {
     }
 
     fn skip_spaces(&mut self) -> bool {
-        let rest = &self.bytes()[self.pos..];
-        let n = rest
-            .iter()
-            .position(|&b| CLASSES[b as usize] & SPACE == 0)
-            .unwrap_or(rest.len());
+        let n = run_of(&self.bytes()[self.pos..], SPACE);
         self.pos += n;
         n > 0
     }
