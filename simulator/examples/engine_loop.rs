@@ -32,6 +32,10 @@ use smsp_simulator::scenario::generate::{
 };
 use smsp_simulator::scenario::load;
 
+/// The allocator the `smsp` binary runs on, so the counts here are the server's.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> Result<(), Box<dyn Error>> {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let patients: usize = args.first().map_or(Ok(10_000), |a| a.parse())?;
