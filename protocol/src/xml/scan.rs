@@ -290,10 +290,18 @@ impl<'a> Scanner<'a> {
         super::decode::malformed_at(self.bytes(), at, message.into())
     }
 
+    /// Skips white space, if any. Inside tags there is usually none or one space, so the
+    /// first byte is looked at before a run is read, and the test is inlined where it is used.
+    #[inline]
     fn skip_spaces(&mut self) -> bool {
-        let n = run_of(&self.bytes()[self.pos..], SPACE);
-        self.pos += n;
-        n > 0
+        let bytes = self.bytes();
+        match bytes.get(self.pos) {
+            Some(&b) if CLASSES[b as usize] & SPACE != 0 => {
+                self.pos += 1 + run_of(&bytes[self.pos + 1..], SPACE);
+                true
+            }
+            _ => false,
+        }
     }
 
     /// The next token. A start tag's attributes replace the contents of `attrs`. `open` is the
