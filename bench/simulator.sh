@@ -11,7 +11,9 @@
 #
 # Environment: DURATION (seconds per load run, default 6), CONNECTIONS (default "1 16 64"),
 # SEED (default 1), BIG (patients of the large scenario, default 1000000; 0 skips it),
-# TRANSPORTS (default "plain tls"), OHA_PLAIN=0 skips oha on plain HTTP, STARTUP=0 skips the start-up timing, KEEP=1 keeps the work
+# TRANSPORTS (default "plain tls"), OHA_PLAIN=0 skips oha on plain HTTP, STARTUP=0 skips the
+# start-up timing, ROUNDS (default 1: how many times each baseline and simulator pair of runs is
+# repeated, by turns, each round a row of its own), KEEP=1 keeps the work
 # folder, CARGO_TARGET_DIR (honoured, default target/). About 12 minutes on the 2-core project
 # machine.
 set -euo pipefail
@@ -25,6 +27,7 @@ BIG=${BIG:-1000000}
 TRANSPORTS=${TRANSPORTS:-"plain tls"}
 STARTUP=${STARTUP:-1}
 OHA_PLAIN=${OHA_PLAIN:-1}
+ROUNDS=${ROUNDS:-1}
 SMALL=10000
 BODIES=64 # distinct requests (patients) each wrk run cycles through
 
@@ -364,8 +367,10 @@ for transport in $TRANSPORTS; do
     warm "$SIM_URL" "$transport" "$WORK/small.tsv" "$SIM_PID"
     for op in $OPERATIONS; do
         for conns in $CONNECTIONS; do
-            load baseline "$transport" "$op" "$conns" "$BASE_URL" "$WORK/small.tsv" "$BASE_PID"
-            load simulator "$transport" "$op" "$conns" "$SIM_URL" "$WORK/small.tsv" "$SIM_PID"
+            for ((round = 1; round <= ROUNDS; round++)); do
+                load baseline "$transport" "$op" "$conns" "$BASE_URL" "$WORK/small.tsv" "$BASE_PID"
+                load simulator "$transport" "$op" "$conns" "$SIM_URL" "$WORK/small.tsv" "$SIM_PID"
+            done
         done
         if [[ "$transport" == plain && -n "$OHA" && "$OHA_PLAIN" == 1 ]]; then
             load baseline oha-plain "$op" 64 "$BASE_URL" "$WORK/small.tsv" "$BASE_PID"
@@ -455,10 +460,15 @@ python3 - "$RESULTS" "$BIG" <<'PY'
 import sys
 rows = [l.rstrip("\n").split("\t") for l in open(sys.argv[1]) if l.strip()]
 by = {(r[0], r[1], r[2], r[3]): r for r in rows}
-for (server, transport, op, conns), r in by.items():
+# Each simulator row is set beside the baseline run just before it (ROUNDS pairs them by turns).
+last = {}
+for r in rows:
+    server, transport, op, conns = r[:4]
+    if server == "baseline":
+        last[(transport, op, conns)] = r
     if server != "simulator":
         continue
-    b = by.get(("baseline", transport, op, conns))
+    b = last.get((transport, op, conns))
     name = {"tls": "mTLS (oha)", "plain": "plain (wrk)", "oha-plain": "plain (oha)"}[transport]
     ratio = f"{int(r[4]) / int(b[4]):.2f}" if b else "-"
     cpu = f"{r[8]} / {b[8] if b else '-'} / {r[9]}"
