@@ -8,13 +8,14 @@
 
 use crate::error::ParseError;
 use crate::parse::ParseLimits;
-use crate::xml::tree::{Element, parse_tree};
+use crate::xml::tree::{DecodedUris, Element, parse_tree};
 
 /// The canonical form of `bytes` (UTF-8 or declared ISO-8859-1), one element per line.
 pub fn canonicalize(bytes: &[u8]) -> Result<String, ParseError> {
     let limits = ParseLimits::default();
     let text = crate::xml::decode::decode(bytes, None)?;
-    let (doc, _) = parse_tree(&text, &limits)?;
+    let decoded = DecodedUris::default();
+    let (doc, _) = parse_tree(&text, &decoded, &limits)?;
     let mut out = String::new();
     write(doc.root(), 0, &mut out);
     Ok(out)

@@ -7,7 +7,7 @@ use crate::error::ParseError;
 use crate::model::*;
 use crate::ns;
 use crate::operation::{Operation, Parameter, ResponseKind};
-use crate::xml::tree::{Element, parse_tree};
+use crate::xml::tree::{DecodedUris, Element, parse_tree};
 use crate::xml::trim_xml_whitespace;
 
 /// Hard limits on what the parser reads. Defaults suit an SMSP endpoint: real messages are a
@@ -80,7 +80,8 @@ pub fn parse_message_with(
         });
     }
     let text = crate::xml::decode::decode(bytes, charset)?;
-    let (doc, tree_notes) = parse_tree(&text, limits)?;
+    let decoded = DecodedUris::default();
+    let (doc, tree_notes) = parse_tree(&text, &decoded, limits)?;
     let mut cx = Cx::default();
     let envelope = envelope(doc.root(), &mut cx)?;
     Ok(ParsedMessage {

@@ -18,6 +18,26 @@ use quick_xml::reader::NsReader;
 use smsp_protocol::SplitMix64;
 use smsp_protocol::canonical::canonicalize;
 
+/// A namespace name as XML 1.0 and Namespaces define it: the declaring attribute's normalised
+/// value (line ends and other white space become spaces, then references are resolved).
+/// quick-xml binds the value as written, so the reference normalises it here.
+fn namespace_name(raw: impl AsRef<[u8]>) -> Result<String, String> {
+    let raw = std::str::from_utf8(raw.as_ref()).map_err(|e| e.to_string())?;
+    let spaced: String = raw
+        .replace("\r\n", " ")
+        .chars()
+        .map(|c| {
+            if matches!(c, '\r' | '\n' | '\t') {
+                ' '
+            } else {
+                c
+            }
+        })
+        .collect();
+    let name = quick_xml::escape::unescape(&spaced).map_err(|e| e.to_string())?;
+    Ok(name.into_owned())
+}
+
 /// A canonical form made with quick-xml, in the format of `smsp_protocol::canonical`.
 fn reference(text: &str) -> Result<String, String> {
     struct El {
@@ -46,7 +66,7 @@ fn reference(text: &str) -> Result<String, String> {
         }
     }
     let resolved = |r: ResolveResult| match r {
-        ResolveResult::Bound(n) => Ok(n.0.to_owned()),
+        ResolveResult::Bound(n) => namespace_name(n.0),
         ResolveResult::Unbound => Ok(String::new()),
         ResolveResult::Unknown(p) => Err(format!("unknown prefix {p}")),
     };

@@ -3,6 +3,7 @@
 //! only the five predefined entities and character references are resolved.
 
 use std::borrow::Cow;
+use std::cell::OnceCell;
 
 use super::scan::{RawAttr, Scanner, Token, attribute_value};
 
@@ -60,6 +61,13 @@ impl Attr<'_> {
         self.ns
     }
 }
+
+/// Room for the namespace URIs a document declares with references or white space to
+/// normalise in them (`xmlns:p="urn:a&amp;b"` binds `urn:a&b`), which the input does not hold
+/// verbatim. The caller keeps it beside the input, since the tree borrows from both; it stays
+/// empty, and costs nothing, for the documents that declare every namespace verbatim.
+#[derive(Debug, Default)]
+pub(crate) struct DecodedUris(OnceCell<Vec<String>>);
 
 /// What the tree builder noticed that a conformance checker should hear about.
 #[derive(Debug, Default)]
@@ -254,6 +262,7 @@ struct Open<'a> {
 struct Builder<'l, 'a> {
     limits: &'l ParseLimits,
     input: &'a str,
+    decoded: &'a DecodedUris,
     doc: Document<'a>,
     stack: Vec<Open<'a>>,
     bindings: Vec<Binding<'a>>,
@@ -266,9 +275,11 @@ struct Builder<'l, 'a> {
 
 /// Parses `input` into a tree. Refuses DTDs, undeclared entities and namespace prefixes,
 /// oversize values, excessive nesting, element, attribute or namespace-binding counts, and any
-/// well-formedness error, each with its line and column.
+/// well-formedness error, each with its line and column. `decoded` holds any namespace URI
+/// that had to be normalised (see [`DecodedUris`]).
 pub(crate) fn parse_tree<'a>(
     input: &'a str,
+    decoded: &'a DecodedUris,
     limits: &ParseLimits,
 ) -> Result<(Document<'a>, TreeNotes), ParseError> {
     if input.len() > limits.max_bytes {
@@ -282,6 +293,7 @@ pub(crate) fn parse_tree<'a>(
     let mut b = Builder {
         limits,
         input,
+        decoded,
         doc: Document {
             nodes: Vec::with_capacity((input.len() / 48).clamp(8, 4096)),
             attrs: Vec::with_capacity((input.len() / 96).clamp(8, 4096)),
@@ -379,6 +391,24 @@ impl<'a> Builder<'_, 'a> {
         }
     }
 
+    /// The namespace URI a declaration's raw value `raw` stands for, once normalised: borrowed
+    /// from the input when normalising changes nothing, else from [`DecodedUris`], which is
+    /// filled (on the first such declaration) with every such URI the document declares.
+    fn decoded_uri(&self, raw: &'a str, at: usize) -> Result<&'a str, ParseError> {
+        let uri = match attribute_value(raw).map_err(|why| self.malformed(at, why))? {
+            Cow::Borrowed(uri) => return Ok(uri),
+            Cow::Owned(uri) => uri,
+        };
+        self.decoded
+            .0
+            .get_or_init(|| declared_uris(self.input))
+            .iter()
+            .find(|held| **held == uri)
+            .map(String::as_str)
+            // The same scanner read the same declaration, so it is always there.
+            .ok_or_else(|| self.malformed(at, format!("namespace name {uri:?} could not be held")))
+    }
+
     /// Adds a namespace declaration (`xmlns` or `xmlns:prefix`) of the element being opened.
     fn declare(&mut self, prefix: &'a str, uri: &'a str, at: usize) -> Result<(), ParseError> {
         let refuse = |b: &Self, why: String| Err(b.malformed(at, why));
@@ -461,7 +491,13 @@ impl<'a> Builder<'_, 'a> {
                 None => None,
             };
             if let Some(prefix) = binding {
-                self.declare(prefix, a.value, at)?;
+                // A namespace name is the attribute's normalised value, references resolved.
+                let uri = if a.plain {
+                    a.value
+                } else {
+                    self.decoded_uri(a.value, at)?
+                };
+                self.declare(prefix, uri, at)?;
                 continue;
             }
             if a.value.len() > self.limits.max_value_len {
@@ -626,6 +662,29 @@ fn known_namespace(uri: &str) -> &str {
         .unwrap_or(uri)
 }
 
+/// Every namespace URI `input` declares that normalising changes, normalised, in document
+/// order, as far as the input can be read (an error stops the tree there too).
+fn declared_uris(input: &str) -> Vec<String> {
+    let mut scanner = Scanner::new(input);
+    let mut attrs = Vec::new();
+    let mut out = Vec::new();
+    while let Ok(token) = scanner.next_token(&mut attrs, "") {
+        match token {
+            Token::Eof => break,
+            Token::Start { .. } => {
+                for a in attrs.iter().filter(|a| !a.plain) {
+                    let declares = a.name == "xmlns" || a.name.starts_with("xmlns:");
+                    if let (true, Ok(Cow::Owned(uri))) = (declares, attribute_value(a.value)) {
+                        out.push(uri);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
 /// A qualified name's prefix (if any) and local name, split where the scanner found the
 /// local name to begin (0 when there is no prefix).
 fn split_name(name: &str, local_at: usize) -> (Option<&str>, &str) {
@@ -640,7 +699,9 @@ mod tests {
     use super::*;
 
     fn parse(xml: &str) -> Result<Document<'_>, ParseError> {
-        parse_tree(xml, &ParseLimits::default()).map(|(doc, _)| doc)
+        // Leaked: a few bytes per test document, so that the helper can return the tree.
+        let decoded: &'static DecodedUris = Box::leak(Box::default());
+        parse_tree(xml, decoded, &ParseLimits::default()).map(|(doc, _)| doc)
     }
 
     fn malformed(xml: &str) -> String {
@@ -684,6 +745,33 @@ mod tests {
     }
 
     #[test]
+    fn namespace_names_are_normalised_values() {
+        // References and white space in a declaration are resolved before it binds.
+        let doc =
+            parse(r#"<p:r xmlns:p="urn:a&amp;b" xmlns="urn:hl7-org&#58;v3"><p:s/><t/></p:r>"#)
+                .unwrap();
+        let root = doc.root();
+        assert_eq!(root.namespace(), "urn:a&b");
+        let kids: Vec<_> = root.children().map(|c| c.namespace()).collect();
+        assert_eq!(kids, ["urn:a&b", ns::HL7]);
+        // The same name however it is written, on elements and attributes alike.
+        let doc = parse(r#"<r xmlns:a="urn:x" a:k="1"><s xmlns:a="urn&#x3A;x" a:k="2"/><t xmlns:a="urn:&#120;" a:k="3"/></r>"#)
+            .unwrap();
+        let values: Vec<_> = std::iter::once(doc.root())
+            .chain(doc.root().children())
+            .map(|e| e.attr_ns("urn:x", "k"))
+            .collect();
+        assert_eq!(values, [Some("1"), Some("2"), Some("3")]);
+        assert_eq!(
+            parse("<r xmlns=\"urn:a\tb\"/>").unwrap().root().namespace(),
+            "urn:a b"
+        );
+        // The reserved names are judged on the normalised value too.
+        assert!(malformed(r#"<r xmlns:p="http://www.w3.org/2000/xmlns&#47;"/>"#).contains("'p'"));
+        assert!(malformed(r#"<r xmlns:p="urn:&bogus;"/>"#).contains("bogus"));
+    }
+
+    #[test]
     fn namespace_mistakes_are_malformed() {
         assert!(malformed("<p:r/>").contains("not declared"));
         assert!(malformed(r#"<r xmlns:p="urn:p"><q xmlns:p=""><p:x/></q></r>"#).contains("\"p\""));
@@ -704,10 +792,10 @@ mod tests {
             ..ParseLimits::default()
         };
         let ok = r#"<r xmlns:a="urn:a"><s xmlns:b="urn:b"/><t xmlns:c="urn:c"/></r>"#;
-        assert!(parse_tree(ok, &limits).is_ok());
+        assert!(parse_tree(ok, &DecodedUris::default(), &limits).is_ok());
         let too_many = r#"<r xmlns:a="urn:a"><s xmlns:b="urn:b"><t xmlns:c="urn:c"/></s></r>"#;
         assert!(matches!(
-            parse_tree(too_many, &limits),
+            parse_tree(too_many, &DecodedUris::default(), &limits),
             Err(ParseError::Malformed { .. })
         ));
     }
