@@ -26,8 +26,9 @@ const NONE: u32 = u32::MAX;
 
 #[derive(Debug)]
 struct Node<'a> {
-    /// The namespace URI as its declaration wrote it (empty when none): borrowed from the
-    /// declaring attribute, so resolving a name copies nothing.
+    /// The namespace URI its declaration gives (empty when none): borrowed from the declaring
+    /// attribute (or from [`DecodedUris`] when normalising the value changed it), so resolving
+    /// a name copies nothing.
     ns: &'a str,
     name: &'a str,
     /// The concatenated character data of the element's own text nodes.
@@ -242,7 +243,7 @@ impl<'d, 'a> Element<'d, 'a> {
 }
 
 /// A namespace binding in scope: `prefix` (empty for the default namespace) to `uri` (the
-/// attribute's raw value; empty undeclares).
+/// attribute's normalised value; empty undeclares).
 struct Binding<'a> {
     prefix: &'a str,
     uri: &'a str,
