@@ -68,7 +68,7 @@ impl Attr<'_> {
 /// verbatim. The caller keeps it beside the input, since the tree borrows from both; it stays
 /// empty, and costs nothing, for the documents that declare every namespace verbatim.
 #[derive(Debug, Default)]
-pub(crate) struct DecodedUris(OnceCell<Vec<String>>);
+pub(crate) struct DecodedUris(OnceCell<Vec<(usize, String)>>);
 
 /// What the tree builder noticed that a conformance checker should hear about.
 #[derive(Debug, Default)]
@@ -400,14 +400,15 @@ impl<'a> Builder<'_, 'a> {
             Cow::Borrowed(uri) => return Ok(uri),
             Cow::Owned(uri) => uri,
         };
-        self.decoded
-            .0
-            .get_or_init(|| declared_uris(self.input))
-            .iter()
-            .find(|held| **held == uri)
-            .map(String::as_str)
+        // Found by where the value sits in the input, not by comparing names: a document may
+        // declare tens of thousands of them.
+        let offset = raw.as_ptr() as usize - self.input.as_ptr() as usize;
+        let held = self.decoded.0.get_or_init(|| declared_uris(self.input));
+        match held.binary_search_by_key(&offset, |(at, _)| *at) {
+            Ok(i) if held[i].1 == uri => Ok(held[i].1.as_str()),
             // The same scanner read the same declaration, so it is always there.
-            .ok_or_else(|| self.malformed(at, format!("namespace name {uri:?} could not be held")))
+            _ => Err(self.malformed(at, format!("namespace name {uri:?} could not be held"))),
+        }
     }
 
     /// Adds a namespace declaration (`xmlns` or `xmlns:prefix`) of the element being opened.
@@ -663,9 +664,10 @@ fn known_namespace(uri: &str) -> &str {
         .unwrap_or(uri)
 }
 
-/// Every namespace URI `input` declares that normalising changes, normalised, in document
-/// order, as far as the input can be read (an error stops the tree there too).
-fn declared_uris(input: &str) -> Vec<String> {
+/// Every namespace URI `input` declares that normalising changes, normalised, with the byte
+/// offset of its raw value, in document order, as far as the input can be read (an error stops
+/// the tree there too).
+fn declared_uris(input: &str) -> Vec<(usize, String)> {
     let mut scanner = Scanner::new(input);
     let mut attrs = Vec::new();
     let mut out = Vec::new();
@@ -676,7 +678,7 @@ fn declared_uris(input: &str) -> Vec<String> {
                 for a in attrs.iter().filter(|a| !a.plain) {
                     let declares = a.name == "xmlns" || a.name.starts_with("xmlns:");
                     if let (true, Ok(Cow::Owned(uri))) = (declares, attribute_value(a.value)) {
-                        out.push(uri);
+                        out.push((a.value.as_ptr() as usize - input.as_ptr() as usize, uri));
                     }
                 }
             }
@@ -767,6 +769,25 @@ mod tests {
             parse("<r xmlns=\"urn:a\tb\"/>").unwrap().root().namespace(),
             "urn:a b"
         );
+        // Many such declarations, each found by where it stands (siblings may each declare as
+        // many as the binding limit allows).
+        let mut xml = String::from("<r>");
+        for e in 0..200 {
+            xml.push_str(&format!("<p{e}:e"));
+            for d in 0..60 {
+                xml.push_str(&format!(" xmlns:q{d}=\"urn:{e}&amp;{d}\""));
+            }
+            xml.push_str(&format!(" xmlns:p{e}=\"urn:{e}&amp;own\" q7:k=\"{e}\"/>"));
+        }
+        xml.push_str("</r>");
+        let doc = parse(&xml).unwrap();
+        let kids: Vec<_> = doc.root().children().collect();
+        assert_eq!(kids.len(), 200);
+        for (e, kid) in kids.iter().enumerate() {
+            assert_eq!(kid.namespace(), format!("urn:{e}&own"));
+            let key = format!("{e}");
+            assert_eq!(kid.attr_ns(&format!("urn:{e}&7"), "k"), Some(key.as_str()));
+        }
         // The reserved names are judged on the normalised value too.
         assert!(malformed(r#"<r xmlns:p="http://www.w3.org/2000/xmlns&#47;"/>"#).contains("'p'"));
         assert!(malformed(r#"<r xmlns:p="urn:&bogus;"/>"#).contains("bogus"));
