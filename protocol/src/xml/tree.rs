@@ -487,12 +487,7 @@ impl<'a> Builder<'_, 'a> {
             if raw_attrs[..i].iter().any(|b| super::same(b.name, a.name)) {
                 return Err(self.malformed(at, format!("duplicated attribute {:?}", a.name)));
             }
-            let binding = match a.name.strip_prefix("xmlns") {
-                Some("") => Some(""),
-                Some(rest) => rest.strip_prefix(':'),
-                None => None,
-            };
-            if let Some(prefix) = binding {
+            if let Some(prefix) = declared_prefix(a.name) {
                 // A namespace name is the attribute's normalised value, references resolved.
                 let uri = if a.plain {
                     a.value
@@ -664,6 +659,15 @@ fn known_namespace(uri: &str) -> &str {
         .unwrap_or(uri)
 }
 
+/// The prefix an attribute named `name` declares: `Some("")` for `xmlns` (the default
+/// namespace), `Some(p)` for `xmlns:p`, `None` for an attribute that declares nothing.
+fn declared_prefix(name: &str) -> Option<&str> {
+    match name.strip_prefix("xmlns")? {
+        "" => Some(""),
+        rest => rest.strip_prefix(':'),
+    }
+}
+
 /// Every namespace URI `input` declares that normalising changes, normalised, with the byte
 /// offset of its raw value, in document order, as far as the input can be read (an error stops
 /// the tree there too).
@@ -676,7 +680,7 @@ fn declared_uris(input: &str) -> Vec<(usize, String)> {
             Token::Eof => break,
             Token::Start { .. } => {
                 for a in attrs.iter().filter(|a| !a.plain) {
-                    let declares = a.name == "xmlns" || a.name.starts_with("xmlns:");
+                    let declares = declared_prefix(a.name).is_some();
                     if let (true, Ok(Cow::Owned(uri))) = (declares, attribute_value(a.value)) {
                         out.push((a.value.as_ptr() as usize - input.as_ptr() as usize, uri));
                     }
