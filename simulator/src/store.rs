@@ -17,6 +17,11 @@ use smsp_protocol::determinism::{GOLDEN_GAMMA, mix};
 
 use crate::scenario::Patient;
 
+/// How many leading digits of two dates of birth are compared (`CCYYMMDD`): a time after the
+/// date neither narrows nor widens a match. The trace's rule (`birth_dates_agree`) and the date
+/// index both read dates this far.
+pub(crate) const BIRTH_DATE_DIGITS_COMPARED: usize = 8;
+
 /// Patients indexed for the two kinds of PDS look-up.
 #[derive(Debug, Default)]
 pub struct PatientStore {
@@ -253,9 +258,7 @@ impl PatientStore {
         &'s self,
         date: &'d str,
     ) -> impl Iterator<Item = &'s DateEntry> + use<'s, 'd> {
-        // Dates agree over at most their first eight digits (`birth_dates_agree`): a time
-        // after the date neither narrows nor widens what it matches.
-        let date = date.get(..8).unwrap_or(date);
+        let date = date.get(..BIRTH_DATE_DIGITS_COMPARED).unwrap_or(date);
         // Held dates are digits only, so a date with anything else begins none of them.
         let longer = match date_key(date) {
             Some(key) => self.dates_in(key, key + prefix_span(date.len())),
@@ -431,7 +434,7 @@ mod tests {
         for p in patients {
             index.entry(p.birth_date.as_str()).or_default().push(p);
         }
-        let date = date.get(..8).unwrap_or(date);
+        let date = date.get(..BIRTH_DATE_DIGITS_COMPARED).unwrap_or(date);
         let longer = index
             .range::<str, _>((std::ops::Bound::Included(date), std::ops::Bound::Unbounded))
             .take_while(|(k, _)| k.starts_with(date))

@@ -11,7 +11,7 @@ use smsp_protocol::{PersonName, TraceQuery};
 
 use crate::scenario::Patient;
 use crate::scenario::model::Name;
-use crate::store::{PatientStore, TraceFilter};
+use crate::store::{BIRTH_DATE_DIGITS_COMPARED, PatientStore, TraceFilter};
 use crate::text::{glob_matches, normalise_postcode};
 
 /// The result of a cross-check by NHS number.
@@ -189,11 +189,14 @@ pub fn trace_matches(query: &TraceQuery, patient: &Patient) -> bool {
 }
 
 /// Whether a supplied date of birth agrees with the date held: equal over the shorter of the
-/// two, so a partial date in a trace matches a full date held, and a full date matches a
-/// record held only to the year.
+/// two (and over at most the eight digits of `CCYYMMDD`), so a partial date in a trace
+/// matches a full date held, and a full date matches a record held only to the year.
 pub fn birth_dates_agree(supplied: &str, held: &str) -> bool {
     let supplied = supplied.trim();
-    let n = supplied.len().min(held.len()).min(8);
+    let n = supplied
+        .len()
+        .min(held.len())
+        .min(BIRTH_DATE_DIGITS_COMPARED);
     n >= 4 && supplied.get(..n) == held.get(..n)
 }
 
