@@ -13,7 +13,8 @@
 # SEED (default 1), BIG (patients of the large scenario, default 1000000; 0 skips it),
 # TRANSPORTS (default "plain tls"), OHA_PLAIN=0 skips oha on plain HTTP, STARTUP=0 skips the
 # start-up timing, ROUNDS (default 1: how many times each baseline and simulator pair of runs is
-# repeated, by turns, each round a row of its own), KEEP=1 keeps the work
+# repeated, by turns, each round a row of its own), SIM_ARGS (extra `smsp simulate` arguments,
+# for example "--journal-capacity 1000"), KEEP=1 keeps the work
 # folder, CARGO_TARGET_DIR (honoured, default target/). About 12 minutes on the 2-core project
 # machine.
 set -euo pipefail
@@ -28,6 +29,7 @@ TRANSPORTS=${TRANSPORTS:-"plain tls"}
 STARTUP=${STARTUP:-1}
 OHA_PLAIN=${OHA_PLAIN:-1}
 ROUNDS=${ROUNDS:-1}
+read -r -a SIM_ARGS <<<"${SIM_ARGS:-}"
 SMALL=10000
 BODIES=64 # distinct requests (patients) each wrk run cycles through
 
@@ -341,9 +343,9 @@ for transport in $TRANSPORTS; do
         continue
     fi
     if [[ "$transport" == plain ]]; then
-        start simulator "$SMSP" simulate --scenario "$WORK/small.yaml" --listen 127.0.0.1:0 --plain-http --no-admin
+        start simulator "$SMSP" simulate --scenario "$WORK/small.yaml" --listen 127.0.0.1:0 --plain-http --no-admin ${SIM_ARGS[@]+"${SIM_ARGS[@]}"}
     else
-        start simulator "$SMSP" simulate --scenario "$WORK/small.yaml" --listen 127.0.0.1:0 --dev-tls "$PKI" --no-admin
+        start simulator "$SMSP" simulate --scenario "$WORK/small.yaml" --listen 127.0.0.1:0 --dev-tls "$PKI" --no-admin ${SIM_ARGS[@]+"${SIM_ARGS[@]}"}
     fi
     SIM_PID=$PID
     SIM_URL=$URL
@@ -394,7 +396,7 @@ if ((BIG > 0)); then
     bodies getPatientDetailsByNHSNumber "$WORK/big.tsv" "http://127.0.0.1:$port/smsp/pds" 1 "$WORK/first"
     log "loading $BIG patients…"
     read -r pid BIG_LOAD_MS _ < <(python3 "$WORK/first_answer.py" "$WORK/big.out" - "$WORK/first/1.xml" "$port" \
-        "$SMSP" simulate --scenario "$WORK/big" --listen "127.0.0.1:$port" --plain-http --no-admin)
+        "$SMSP" simulate --scenario "$WORK/big" --listen "127.0.0.1:$port" --plain-http --no-admin ${SIM_ARGS[@]+"${SIM_ARGS[@]}"})
     PIDS+=("$pid")
     BIG_URL="http://127.0.0.1:$port/smsp/pds"
     read -r status code < <(curl_check getPatientDetailsByNHSNumber "$WORK/first/1.xml" "$BIG_URL")
@@ -402,7 +404,7 @@ if ((BIG > 0)); then
     log "  first answer after $BIG_LOAD_MS ms"
     # The 10,000-patient simulator again, run by turns with the large one, so that the two are
     # compared under the same conditions.
-    start simulator-again "$SMSP" simulate --scenario "$WORK/small.yaml" --listen 127.0.0.1:0 --plain-http --no-admin
+    start simulator-again "$SMSP" simulate --scenario "$WORK/small.yaml" --listen 127.0.0.1:0 --plain-http --no-admin ${SIM_ARGS[@]+"${SIM_ARGS[@]}"}
     AGAIN_PID=$PID
     AGAIN_URL=$URL
     warm "$BIG_URL" plain "$WORK/big.tsv" "$pid"
@@ -452,7 +454,7 @@ fi
 # Summary
 # ---------------------------------------------------------------------------------------------
 echo
-echo "Simulator benchmark, $(date -u +%Y-%m-%d), $(nproc) cores, load average at the end $(cut -d' ' -f1-3 /proc/loadavg), ${DURATION} s per run, wrk -t1 (plain), oha --worker-threads 1 (mTLS, and plain at 64 for comparison)"
+echo "Simulator benchmark, $(date -u +%Y-%m-%d), $(nproc) cores, load average at the end $(cut -d' ' -f1-3 /proc/loadavg), ${DURATION} s per run, wrk -t1 (plain), oha --worker-threads 1 (mTLS, and plain at 64 for comparison)${SIM_ARGS[*]+, smsp simulate ${SIM_ARGS[*]}}"
 echo
 echo "| transport | operation | conns | simulator req/s | baseline req/s | ratio | sim p50 ms | sim p99 ms | base p99 ms | CPU/req sim / base / client µs | other CPU sim / base | simulator statuses |"
 echo "|---|---|---|---|---|---|---|---|---|---|---|---|"

@@ -381,9 +381,18 @@ struct FileSink {
     failed: bool,
 }
 
-/// The in-memory journal's size when none is given: enough for any test session, small
-/// enough that a long load test stays within the memory target (about 5 KiB per exchange).
-pub const DEFAULT_CAPACITY: usize = 1000;
+/// The in-memory journal's size when none is given: the newest 200 exchanges, more than an
+/// interactive session or a client's test plan looks back over; `--journal FILE` keeps every
+/// one, and `--journal-capacity` raises it.
+///
+/// Why not more: a full journal holds its bodies (about 5 KiB an exchange) and replaces the
+/// oldest on every request, so each request writes that much into memory last touched a
+/// capacity ago. At 200 (about 1 MiB) that memory is still in a core's cache (2 MiB of L2 on
+/// the project machine); at 1,000 it is not, and under load on a shared machine the server
+/// spent 1.5-3 µs more CPU per request (10-15 %), with 1,000 against 200 or none measured by
+/// turns (bench/README.md, "The journal's depth"). A cache simulation of `engine_loop` with a
+/// 4 MiB last-level cache gave 53 misses per request at 1,000 and 2.5 with no journal.
+pub const DEFAULT_CAPACITY: usize = 200;
 
 impl Journal {
     /// An in-memory journal keeping the newest `capacity` exchanges (0 keeps none).
