@@ -388,10 +388,11 @@ struct FileSink {
 /// Why not more: a full journal holds its bodies (about 5 KiB an exchange) and replaces the
 /// oldest on every request, so each request writes that much into memory last touched a
 /// capacity ago. At 200 (about 1 MiB) that memory is still in a core's cache (2 MiB of L2 on
-/// the project machine); at 1,000 it is not, and under load on a shared machine the server
-/// spent 1.5-3 µs more CPU per request (10-15 %), with 1,000 against 200 or none measured by
-/// turns (bench/README.md, "The journal's depth"). A cache simulation of `engine_loop` with a
-/// 4 MiB last-level cache gave 53 misses per request at 1,000 and 2.5 with no journal.
+/// the project machine); at 1,000 it is not. Ten pairs of server runs by turns, 1,000 against
+/// 200, cost the server 0-6.5 µs more CPU per request at 1,000 (median 3 µs, about 10 %);
+/// 200 and none were alike (bench/README.md, "The journal's depth"). A cache simulation of
+/// `engine_loop` with a 4 MiB last-level cache gave 53 misses per request at 1,000 and 2.5
+/// with no journal.
 pub const DEFAULT_CAPACITY: usize = 200;
 
 impl Journal {
