@@ -343,9 +343,9 @@ for transport in $TRANSPORTS; do
         continue
     fi
     if [[ "$transport" == plain ]]; then
-        start simulator "$SMSP" simulate --scenario "$WORK/small.yaml" --listen 127.0.0.1:0 --plain-http --no-admin ${SIM_ARGS[@]+"${SIM_ARGS[@]}"}
+        start simulator "$SMSP" simulate --scenario "$WORK/small.yaml" --listen 127.0.0.1:0 --plain-http --no-admin "${SIM_ARGS[@]}"
     else
-        start simulator "$SMSP" simulate --scenario "$WORK/small.yaml" --listen 127.0.0.1:0 --dev-tls "$PKI" --no-admin ${SIM_ARGS[@]+"${SIM_ARGS[@]}"}
+        start simulator "$SMSP" simulate --scenario "$WORK/small.yaml" --listen 127.0.0.1:0 --dev-tls "$PKI" --no-admin "${SIM_ARGS[@]}"
     fi
     SIM_PID=$PID
     SIM_URL=$URL
@@ -396,7 +396,7 @@ if ((BIG > 0)); then
     bodies getPatientDetailsByNHSNumber "$WORK/big.tsv" "http://127.0.0.1:$port/smsp/pds" 1 "$WORK/first"
     log "loading $BIG patients…"
     read -r pid BIG_LOAD_MS _ < <(python3 "$WORK/first_answer.py" "$WORK/big.out" - "$WORK/first/1.xml" "$port" \
-        "$SMSP" simulate --scenario "$WORK/big" --listen "127.0.0.1:$port" --plain-http --no-admin ${SIM_ARGS[@]+"${SIM_ARGS[@]}"})
+        "$SMSP" simulate --scenario "$WORK/big" --listen "127.0.0.1:$port" --plain-http --no-admin "${SIM_ARGS[@]}")
     PIDS+=("$pid")
     BIG_URL="http://127.0.0.1:$port/smsp/pds"
     read -r status code < <(curl_check getPatientDetailsByNHSNumber "$WORK/first/1.xml" "$BIG_URL")
@@ -404,7 +404,7 @@ if ((BIG > 0)); then
     log "  first answer after $BIG_LOAD_MS ms"
     # The 10,000-patient simulator again, run by turns with the large one, so that the two are
     # compared under the same conditions.
-    start simulator-again "$SMSP" simulate --scenario "$WORK/small.yaml" --listen 127.0.0.1:0 --plain-http --no-admin ${SIM_ARGS[@]+"${SIM_ARGS[@]}"}
+    start simulator-again "$SMSP" simulate --scenario "$WORK/small.yaml" --listen 127.0.0.1:0 --plain-http --no-admin "${SIM_ARGS[@]}"
     AGAIN_PID=$PID
     AGAIN_URL=$URL
     warm "$BIG_URL" plain "$WORK/big.tsv" "$pid"

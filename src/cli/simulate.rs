@@ -62,7 +62,7 @@ pub(crate) struct SimulateArgs {
     #[arg(long, value_name = "FILE")]
     journal: Option<PathBuf>,
 
-    /// How many exchanges the admin API keeps in memory, newest first (the journal file keeps
+    /// How many of the newest exchanges the admin API keeps in memory (the journal file keeps
     /// all; evictions are counted).
     #[arg(long, value_name = "N", default_value_t = smsp_simulator::journal::DEFAULT_CAPACITY)]
     journal_capacity: usize,
