@@ -22,10 +22,21 @@ use tokio::task::JoinHandle;
 const GARBAGE: &[u8] = b"\x00\xffnot http";
 /// Upper bound on anything a test waits for, so a regression fails instead of hanging.
 const PATIENCE: Duration = Duration::from_secs(10);
+/// How long `/slow` takes to answer: longer than [`HEAD_LIMIT`].
+const SLOW_ANSWER: Duration = Duration::from_millis(700);
+/// The header read limit of the tests about it.
+const HEAD_LIMIT: Duration = Duration::from_millis(300);
 
 fn router() -> Router {
     Router::new()
         .route("/", post(|| async { "ok" }))
+        .route(
+            "/slow",
+            post(|| async {
+                tokio::time::sleep(SLOW_ANSWER).await;
+                "slow ok"
+            }),
+        )
         .route(
             "/drop",
             post(|Extension(conn): Extension<Connection>| async move {
@@ -488,6 +499,98 @@ async fn a_slow_header_sender_is_disconnected() {
         "{}",
         String::from_utf8_lossy(&received)
     );
+}
+
+/// Reads one response from a keep-alive connection: the head, then as many body bytes as its
+/// Content-Length says.
+async fn read_one_response(stream: &mut TcpStream) -> String {
+    let mut received = Vec::new();
+    let mut chunk = [0u8; 1024];
+    loop {
+        let text = String::from_utf8_lossy(&received).into_owned();
+        if let Some(end) = text.find("\r\n\r\n") {
+            let length: usize = text[..end]
+                .lines()
+                .find_map(|l| {
+                    l.to_ascii_lowercase()
+                        .strip_prefix("content-length:")
+                        .map(|v| v.trim().parse().expect("a length"))
+                })
+                .expect("a Content-Length");
+            if received.len() >= end + 4 + length {
+                return text;
+            }
+        }
+        let n = tokio::time::timeout(PATIENCE, stream.read(&mut chunk))
+            .await
+            .expect("the response arrives in time")
+            .expect("read");
+        assert!(
+            n > 0,
+            "connection closed before the whole response: {text:?}"
+        );
+        received.extend_from_slice(&chunk[..n]);
+    }
+}
+
+fn head_limited() -> ConnectionLimits {
+    ConnectionLimits {
+        header_read_timeout: HEAD_LIMIT,
+        ..ConnectionLimits::default()
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_idle_keep_alive_connection_is_closed_after_the_header_limit() {
+    let server = TestServer::start(None, head_limited()).await;
+    let mut stream = TcpStream::connect(server.addr).await.expect("connect");
+    stream.write_all(&raw_request("/")).await.expect("write");
+    let response = read_one_response(&mut stream).await;
+    assert!(response.starts_with("HTTP/1.1 200"), "{response}");
+    let answered = Instant::now();
+    // Silence after the answer: the connection waits for a head that never comes.
+    let mut rest = Vec::new();
+    let outcome = tokio::time::timeout(PATIENCE, stream.read_to_end(&mut rest)).await;
+    assert!(outcome.is_ok(), "server closed the idle connection in time");
+    assert!(answered.elapsed() >= HEAD_LIMIT - Duration::from_millis(50));
+    assert!(rest.is_empty(), "{}", String::from_utf8_lossy(&rest));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_answer_slower_than_the_header_limit_still_arrives() {
+    // The limit covers waiting for a request, not the time the request takes to answer.
+    let server = TestServer::start(None, head_limited()).await;
+    let mut stream = TcpStream::connect(server.addr).await.expect("connect");
+    stream
+        .write_all(&raw_request("/slow"))
+        .await
+        .expect("write");
+    let response = read_one_response(&mut stream).await;
+    assert!(response.starts_with("HTTP/1.1 200"), "{response}");
+    assert!(response.ends_with("slow ok"), "{response}");
+    // And the connection is ready for another request afterwards.
+    stream.write_all(&raw_request("/")).await.expect("write");
+    let response = read_one_response(&mut stream).await;
+    assert!(response.ends_with("ok"), "{response}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn requests_each_within_the_header_limit_keep_a_connection_open_past_it() {
+    let server = TestServer::start(None, head_limited()).await;
+    let mut stream = TcpStream::connect(server.addr).await.expect("connect");
+    let started = Instant::now();
+    // Five requests 150 ms apart: the connection lives for over twice the limit, but never
+    // waits as long as the limit for a request.
+    for _ in 0..5 {
+        stream.write_all(&raw_request("/")).await.expect("write");
+        let response = read_one_response(&mut stream).await;
+        assert!(response.starts_with("HTTP/1.1 200"), "{response}");
+        tokio::time::sleep(HEAD_LIMIT / 2).await;
+    }
+    assert!(started.elapsed() > HEAD_LIMIT * 2);
+    stream.write_all(&raw_request("/")).await.expect("write");
+    let response = read_one_response(&mut stream).await;
+    assert!(response.starts_with("HTTP/1.1 200"), "{response}");
 }
 
 #[tokio::test(flavor = "multi_thread")]
