@@ -63,21 +63,43 @@ pub enum Misbehaviour {
 /// [`send_garbage`](Self::send_garbage) and then returns any response; that response is
 /// discarded. The last request made before the response starts being written wins. The
 /// connection is unusable afterwards, so any later request on it fails too.
+///
+/// The same handle tells the connection's stream when the connection became ready for its
+/// next request, for the header read limit (see [`HeadDeadline`]).
 #[derive(Debug, Clone, Default)]
 pub struct ConnectionControl {
     inner: Arc<ControlInner>,
 }
 
-#[derive(Debug, Default)]
+#[derive(Debug)]
 struct ControlInner {
     /// Set once anything is requested, so the stream can skip the lock on every write.
     armed: AtomicBool,
     requested: Mutex<Option<Misbehaviour>>,
+    /// When the control was made, which is when its connection became ready for a request.
+    origin: Instant,
+    /// Nanoseconds from `origin` to when the connection last became ready for a request, or
+    /// [`BUSY`] while one is being answered. Written twice per request, with no lock.
+    ready_at: AtomicU64,
 }
 
+impl Default for ControlInner {
+    fn default() -> ControlInner {
+        ControlInner {
+            armed: AtomicBool::new(false),
+            requested: Mutex::new(None),
+            origin: Instant::now(),
+            ready_at: AtomicU64::new(0),
+        }
+    }
+}
+
+/// [`ControlInner::ready_at`] while a request is being answered.
+const BUSY: u64 = u64::MAX;
+
 impl ConnectionControl {
-    /// A control with nothing requested. Tests that call handlers without sockets use this to
-    /// build a [`Connection`].
+    /// A control with nothing requested, for a connection ready for a request now. Tests
+    /// that call handlers without sockets use this to build a [`Connection`].
     pub fn new() -> ConnectionControl {
         ConnectionControl::default()
     }
@@ -114,6 +136,26 @@ impl ConnectionControl {
             .requested
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// A request head has arrived: no header limit applies until it is answered.
+    fn mark_busy(&self) {
+        self.inner.ready_at.store(BUSY, Ordering::Relaxed);
+    }
+
+    /// The answer has been handed to hyper: the connection waits for its next request.
+    fn mark_ready(&self) {
+        let nanos = u64::try_from(self.inner.origin.elapsed().as_nanos())
+            .map_or(BUSY - 1, |n| n.min(BUSY - 1));
+        self.inner.ready_at.store(nanos, Ordering::Relaxed);
+    }
+
+    /// When the connection became ready for a request, `None` while one is being answered.
+    fn ready_since(&self) -> Option<Instant> {
+        match self.inner.ready_at.load(Ordering::Relaxed) {
+            BUSY => None,
+            nanos => Some(self.inner.origin + Duration::from_nanos(nanos)),
+        }
     }
 }
 
@@ -186,49 +228,6 @@ where
         .await
 }
 
-/// When a connection became ready for its next request, shared by its stream (which enforces
-/// the header read limit) and its service (which sees each request head arrive and each
-/// answer leave). Written twice per request, with no lock.
-#[derive(Debug)]
-struct ReadyClock {
-    origin: Instant,
-    /// Nanoseconds from `origin` to when the connection last became ready, or [`BUSY`] while
-    /// a request is being answered.
-    ready_at: AtomicU64,
-}
-
-/// [`ReadyClock::ready_at`] while a request is being answered.
-const BUSY: u64 = u64::MAX;
-
-impl ReadyClock {
-    /// A clock for a connection ready now.
-    fn new() -> ReadyClock {
-        ReadyClock {
-            origin: Instant::now(),
-            ready_at: AtomicU64::new(0),
-        }
-    }
-
-    /// A request head has arrived: no header limit applies until it is answered.
-    fn busy(&self) {
-        self.ready_at.store(BUSY, Ordering::Relaxed);
-    }
-
-    /// The answer has been handed to hyper: the connection waits for its next request.
-    fn ready(&self) {
-        let nanos = u64::try_from(self.origin.elapsed().as_nanos()).unwrap_or(BUSY - 1);
-        self.ready_at.store(nanos.min(BUSY - 1), Ordering::Relaxed);
-    }
-
-    /// When the connection became ready for a request, `None` while one is being answered.
-    fn ready_since(&self) -> Option<Instant> {
-        match self.ready_at.load(Ordering::Relaxed) {
-            BUSY => None,
-            nanos => Some(self.origin + Duration::from_nanos(nanos)),
-        }
-    }
-}
-
 /// The header read limit of one connection: a single timer, created with the connection and
 /// looked at only when it fires. hyper's own header read timeout arms a timer for every
 /// request (registered in tokio's timer wheel when the connection starts waiting, removed
@@ -238,26 +237,23 @@ impl ReadyClock {
 /// and has not had one, for the whole limit.
 struct HeadDeadline {
     limit: Duration,
-    clock: Arc<ReadyClock>,
     timer: Pin<Box<Sleep>>,
 }
 
 impl HeadDeadline {
-    fn new(limit: Duration, clock: Arc<ReadyClock>) -> HeadDeadline {
-        let timer = Box::pin(tokio::time::sleep_until(clock.origin + limit));
-        HeadDeadline {
-            limit,
-            clock,
-            timer,
-        }
+    /// The limit for the connection `control` belongs to, ready for a request since the
+    /// control was made.
+    fn new(limit: Duration, control: &ConnectionControl) -> HeadDeadline {
+        let timer = Box::pin(tokio::time::sleep_until(control.inner.origin + limit));
+        HeadDeadline { limit, timer }
     }
 
     /// Whether the limit has passed; otherwise the timer will wake the task when it might.
     /// Called when a read finds nothing to read, which is when the connection waits.
-    fn poll_expired(&mut self, cx: &mut Context<'_>) -> bool {
+    fn poll_expired(&mut self, control: &ConnectionControl, cx: &mut Context<'_>) -> bool {
         while self.timer.as_mut().poll(cx).is_ready() {
             let now = Instant::now();
-            let deadline = match self.clock.ready_since() {
+            let deadline = match control.ready_since() {
                 Some(since) => since + self.limit,
                 // A request is being answered: its body and its answer have their own limits.
                 None => now + self.limit,
@@ -373,15 +369,13 @@ impl<S: Send + 'static> Accept<TcpStream, S> for ConnectionAcceptor {
                 client,
                 control: control.clone(),
             };
-            // Ready for its first request now that the handshake is done.
-            let clock = Arc::new(ReadyClock::new());
-            let deadline = HeadDeadline::new(header_read_timeout, Arc::clone(&clock));
+            // Made after the handshake: ready for its first request from now.
+            let deadline = HeadDeadline::new(header_read_timeout, &control);
             Ok((
                 ControlledStream::new(transport, control, deadline),
                 WithConnection {
                     inner: service,
                     connection,
-                    clock,
                 },
             ))
         })
@@ -389,12 +383,11 @@ impl<S: Send + 'static> Accept<TcpStream, S> for ConnectionAcceptor {
 }
 
 /// The per-connection service: inserts the [`Connection`] into every request, and tells the
-/// connection's [`ReadyClock`] when a request arrives and when its answer is ready.
+/// connection's control when a request arrives and when its answer is ready.
 #[derive(Clone)]
 struct WithConnection<S> {
     inner: S,
     connection: Connection,
-    clock: Arc<ReadyClock>,
 }
 
 impl<S, B> tower::Service<Request<B>> for WithConnection<S>
@@ -410,11 +403,12 @@ where
     }
 
     fn call(&mut self, mut request: Request<B>) -> Self::Future {
-        self.clock.busy();
+        let control = &self.connection.control;
+        control.mark_busy();
         request.extensions_mut().insert(self.connection.clone());
         Answering {
             inner: self.inner.call(request),
-            clock: Arc::clone(&self.clock),
+            control: control.clone(),
         }
     }
 }
@@ -424,7 +418,7 @@ pin_project_lite::pin_project! {
     struct Answering<F> {
         #[pin]
         inner: F,
-        clock: Arc<ReadyClock>,
+        control: ConnectionControl,
     }
 }
 
@@ -434,7 +428,7 @@ impl<F: Future> Future for Answering<F> {
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<F::Output> {
         let this = self.project();
         let answer = ready!(this.inner.poll(cx));
-        this.clock.ready();
+        this.control.mark_ready();
         Poll::Ready(answer)
     }
 }
@@ -623,7 +617,7 @@ impl AsyncRead for ControlledStream {
     ) -> Poll<io::Result<()>> {
         let this = self.get_mut();
         let read = Pin::new(&mut this.inner).poll_read(cx, buf);
-        if read.is_pending() && this.deadline.poll_expired(cx) {
+        if read.is_pending() && this.deadline.poll_expired(&this.control, cx) {
             tracing::debug!(limit = ?this.deadline.limit, "no request head in time; connection closed");
             // hyper closes the connection on a read error, without answering.
             return Poll::Ready(Err(io::Error::new(

@@ -477,11 +477,7 @@ async fn tls_drop_and_garbage_work_inside_tls() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_slow_header_sender_is_disconnected() {
-    let limits = ConnectionLimits {
-        header_read_timeout: Duration::from_millis(300),
-        ..ConnectionLimits::default()
-    };
-    let server = TestServer::start(None, limits).await;
+    let server = TestServer::start(None, head_limited()).await;
     let started = Instant::now();
     let mut stream = TcpStream::connect(server.addr).await.expect("connect");
     // Half a request, then silence.
